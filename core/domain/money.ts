@@ -1,0 +1,56 @@
+import { minorUnitDigits, type CurrencyCode } from './currency.js';
+
+/** An amount in integer minor units (cents, centavos) of one currency. Never a float. */
+export interface Money {
+  readonly amount: number;
+  readonly currency: CurrencyCode;
+}
+
+/** Outcome of parsing user-supplied text: a value or a plain reason. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Parses a decimal written with `.` (`1234.5`) into integer minor units of `currency`.
+ * Rejects more decimals than the currency has, thousands separators and exponents: an import
+ * must never guess what `1,234` means.
+ */
+export function parseDecimalToMinor(text: string, currency: CurrencyCode): Parsed<number> {
+  const m = DECIMAL.exec(text.trim());
+  if (!m) return { ok: false, reason: `not a decimal number: ${text}` };
+  const [, sign = '', whole = '0', frac = ''] = m;
+  const digits = minorUnitDigits(currency);
+  if (frac.length > digits) {
+    return { ok: false, reason: `${currency} allows at most ${digits} decimals: ${text}` };
+  }
+  const minor = Number(whole) * 10 ** digits + (frac ? Number(frac.padEnd(digits, '0')) : 0);
+  if (!Number.isSafeInteger(minor)) return { ok: false, reason: `amount too large: ${text}` };
+  return { ok: true, value: sign === '-' ? -minor : minor };
+}
+
+/** Minor units to major units as a number, for reports and formatting only (never stored). */
+export function toMajor(minor: number, currency: CurrencyCode): number {
+  return minor / 10 ** minorUnitDigits(currency);
+}
+
+/** Minor units as the plain decimal string an import file would carry (`1234.50`). */
+export function formatDecimal(minor: number, currency: CurrencyCode): string {
+  const digits = minorUnitDigits(currency);
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  if (digits === 0) return `${sign}${abs}`;
+  const s = String(abs).padStart(digits + 1, '0');
+  return `${sign}${s.slice(0, -digits)}.${s.slice(-digits)}`;
+}
+
+/** Formats money for a person in `locale` (`es-MX`, `en-US`). */
+export function formatMoney(money: Money, locale: string): string {
+  const digits = minorUnitDigits(money.currency);
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: money.currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(toMajor(money.amount, money.currency));
+}

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../core/infra/embedded-database.js';
+
+/**
+ * One FerretDB for the whole run, in a temporary folder; each spec file takes its own database
+ * on it (test/support/database.ts), so files never see each other's data.
+ */
+let server: EmbeddedDatabase | undefined;
+let dir: string | undefined;
+const tally = { passed: 0, failed: 0, pending: 0 };
+
+export async function mochaGlobalSetup(): Promise<void> {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'cobrabot-test-db-'));
+  server = await startEmbeddedDatabase({ dataDir: dir, reuse: false });
+  process.env.COBRABOT_TEST_MONGODB = `mongodb://127.0.0.1:${server.port}`;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  // The plain closing line CI reads, beside mocha's own summary.
+  console.log(`${tally.passed} passed, ${tally.failed} failed${tally.pending ? `, ${tally.pending} skipped` : ''}`);
+}
+
+export const mochaHooks = {
+  afterEach(this: Mocha.Context) {
+    const state = this.currentTest?.state;
+    if (state === 'passed') tally.passed++;
+    else if (state === 'failed') tally.failed++;
+    else tally.pending++;
+  },
+};
