@@ -1,4 +1,8 @@
 import { Command } from 'commander';
+import { demoCommand } from './cli/demo.command.js';
+import { importCommand } from './cli/import.command.js';
+import { kpisCommand } from './cli/kpis.command.js';
+import { serveCommand } from './cli/serve.command.js';
 
 /**
  * `cobrabot <command>`: each command lives in app/cli/<name>.command.ts and registers itself
@@ -8,8 +12,6 @@ export const program = new Command('cobrabot')
   .description('Cobrabot: collections assistant. Uses MONGODB_URI, or the embedded database in DATA_DIR.')
   .showHelpAfterError();
 
-const commands: ((program: Command) => void)[] = [];
-
-for (const register of commands) register(program);
+for (const register of [serveCommand, importCommand, kpisCommand, demoCommand]) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,4 @@
+/** Placeholder: being written. */
+export async function run(): Promise<string> {
+  return 'not written yet';
+}
