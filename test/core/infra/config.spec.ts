@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../../core/infra/config.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).to.equal(3000);
+    expect(c.publicUrl).to.equal('http://localhost:3000');
+    expect(c.defaultLocale).to.equal('es');
+    expect(c.defaultTimezone).to.equal('America/Mexico_City');
+    expect(c.mongodbUri).to.equal(undefined);
+    expect(c.dataDir).to.match(/\/data$/);
+    expect(c.whatsappEnabled).to.equal(false);
+  });
+
+  it('derives PUBLIC_URL from PORT and trims a trailing slash', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).to.equal('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://cobro.example.com/' }).publicUrl).to.equal('https://cobro.example.com');
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['PORT', 'abc', /^Invalid configuration: PORT must be a number \(got "abc"\)$/],
+    ['PORT', '70000', /^Invalid configuration: PORT must be 0-65535/],
+    ['DEFAULT_LOCALE', 'fr', /^Invalid configuration: DEFAULT_LOCALE must be one of es, en/],
+    ['DEFAULT_TIMEZONE', 'Mars/Olympus', /^Invalid configuration: DEFAULT_TIMEZONE must be an IANA time zone/],
+    ['MONGODB_URI', 'postgres://x', /^Invalid configuration: MONGODB_URI must start with mongodb:\/\//],
+    ['PUBLIC_URL', 'not a url', /^Invalid configuration: PUBLIC_URL must be an absolute URL/],
+    ['ADMIN_API_TOKEN', 'short', /^Invalid configuration: ADMIN_API_TOKEN must be at least 16 characters/],
+    ['WHATSAPP_ENABLED', 'maybe', /^Invalid configuration: WHATSAPP_ENABLED must be true or false/],
+    ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL must be one of/],
+  ];
+  for (const [variable, value, message] of bad) {
+    it(`refuses ${variable}=${value} in one line naming the variable`, () => {
+      let caught: unknown;
+      try {
+        loadConfig({ [variable]: value });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(ConfigError);
+      expect((caught as ConfigError).variable).to.equal(variable);
+      expect((caught as ConfigError).message).to.match(message);
+      expect((caught as ConfigError).message).not.to.include('\n');
+    });
+  }
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', MONGODB_URI: ' ' }).port).to.equal(3000);
+  });
+});
