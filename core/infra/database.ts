@@ -34,7 +34,7 @@ export async function connectDatabase(uri: string): Promise<Database> {
         timer = setTimeout(() => resolve(false), timeoutMs);
       });
       const ping = db
-        .command({ ping: 1 }, { timeoutMS: timeoutMs })
+        .command({ ping: 1 })
         .then(() => true)
         .catch((error: unknown) => {
           if (error instanceof Error) return false;
@@ -46,6 +46,19 @@ export async function connectDatabase(uri: string): Promise<Database> {
         clearTimeout(timer);
       }
     },
-    close: () => connection.close(),
+    async close() {
+      // After the server died the driver waits forever for its goodbye to drain: give a
+      // polite close a few seconds, then force it.
+      let timer: NodeJS.Timeout | undefined;
+      const polite = connection.close().then(() => true);
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), 3000);
+      });
+      try {
+        if (!(await Promise.race([polite, timedOut]))) await connection.close(true);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
 }

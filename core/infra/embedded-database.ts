@@ -140,7 +140,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
       '--telemetry=disable',
       '--log-level=warn',
     ],
-    { stdio: ['ignore', logFd, logFd] },
+    // Its own process group: a Ctrl+C in the terminal reaches only us, and we stop it in order.
+    { stdio: ['ignore', logFd, logFd], detached: true },
   );
   closeSync(logFd);
   if (child.pid === undefined) throw new EmbeddedDatabaseError(`could not start ${binary}`);
