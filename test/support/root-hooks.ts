@@ -9,7 +9,6 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../core/infra/e
  */
 let server: EmbeddedDatabase | undefined;
 let dir: string | undefined;
-const tally = { passed: 0, failed: 0, pending: 0 };
 
 export async function mochaGlobalSetup(): Promise<void> {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cobrabot-test-db-'));
@@ -20,15 +19,4 @@ export async function mochaGlobalSetup(): Promise<void> {
 export async function mochaGlobalTeardown(): Promise<void> {
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  // The plain closing line CI reads, beside mocha's own summary.
-  console.log(`${tally.passed} passed, ${tally.failed} failed${tally.pending ? `, ${tally.pending} skipped` : ''}`);
 }
-
-export const mochaHooks = {
-  afterEach(this: Mocha.Context) {
-    const state = this.currentTest?.state;
-    if (state === 'passed') tally.passed++;
-    else if (state === 'failed') tally.failed++;
-    else tally.pending++;
-  },
-};
