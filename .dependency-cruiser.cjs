@@ -66,6 +66,8 @@ module.exports = {
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {
+    // Folders of DESIGN.md section 1 that exist; empty ones (not yet written) are simply absent.
+    includeOnly: '^(core|bots|channels|jobs|app|web|bench|test)/|^node_modules/',
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
