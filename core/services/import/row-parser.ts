@@ -56,6 +56,24 @@ export function cellText(row: Record<string, unknown>, column: ImportColumn): Ce
   return { ok: false, rejection: { column, error: `not a text or a number: ${JSON.stringify(value) ?? String(value)}` } };
 }
 
+/** Reads cells of one row, collecting every refused or missing field in `rejections`. */
+function fieldReader(row: Record<string, unknown>) {
+  const rejections: FieldRejection[] = [];
+  const text = (column: ImportColumn): string => {
+    const cell = cellText(row, column);
+    if (cell.ok) return cell.text;
+    rejections.push(cell.rejection);
+    return '';
+  };
+  const required = (column: ImportColumn): string => {
+    const before = rejections.length;
+    const value = text(column);
+    if (!value && rejections.length === before) rejections.push({ column, error: `${column} is required` });
+    return value;
+  };
+  return { rejections, text, required };
+}
+
 /**
  * A key equal for two rows exactly when their debtor cells are equal, so a debtor repeated on
  * many rows is validated and compared once. Undefined when a cell is not text.
@@ -76,19 +94,7 @@ export class RowParser {
 
   /** The debtor part of a row: every invalid debtor field, or the fields given. */
   parseDebtor(row: Record<string, unknown>): RowPart<DebtorInput> {
-    const rejections: FieldRejection[] = [];
-    const text = (column: ImportColumn): string => {
-      const cell = cellText(row, column);
-      if (cell.ok) return cell.text;
-      rejections.push(cell.rejection);
-      return '';
-    };
-    const required = (column: ImportColumn): string => {
-      const before = rejections.length;
-      const value = text(column);
-      if (!value && rejections.length === before) rejections.push({ column, error: `${column} is required` });
-      return value;
-    };
+    const { rejections, text, required } = fieldReader(row);
 
     const debtorId = required('debtor_id');
     const name = required('name');
@@ -142,19 +148,7 @@ export class RowParser {
 
   /** The invoice part of a row: every invalid invoice field, or the invoice and its prior payment. */
   parseInvoice(row: Record<string, unknown>, debtorId: string): RowPart<InvoiceInput> {
-    const rejections: FieldRejection[] = [];
-    const text = (column: ImportColumn): string => {
-      const cell = cellText(row, column);
-      if (cell.ok) return cell.text;
-      rejections.push(cell.rejection);
-      return '';
-    };
-    const required = (column: ImportColumn): string => {
-      const before = rejections.length;
-      const value = text(column);
-      if (!value && rejections.length === before) rejections.push({ column, error: `${column} is required` });
-      return value;
-    };
+    const { rejections, text, required } = fieldReader(row);
     const date = (column: ImportColumn, value: string): CalendarDate | undefined => {
       if (!value) return undefined;
       const parsed = parseCalendarDate(value);

@@ -1,29 +1,7 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connectDatabase, type Database } from '../../../core/infra/database.js';
+import { cobrabot } from '../../support/cli.js';
 import { freshDatabaseUri } from '../../support/database.js';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/cobrabot.js');
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cobrabot(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('cobrabot kpis', function () {
   // Each run starts a Node process that compiles the CLI through tsx.
