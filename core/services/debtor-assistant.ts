@@ -61,17 +61,8 @@ export type VerificationFailure =
   | { readonly reason: 'mismatch'; readonly attemptsLeft: number }
   | { readonly reason: 'locked'; readonly lockedUntil: Date };
 
-/** A message the system sends to a debtor outside a turn (a receipt, later reminders). */
-export type DebtorNotice = {
-  readonly kind: 'receipt';
-  /** Minor units. */
-  readonly amount: number;
-  readonly currency: CurrencyCode;
-  readonly invoiceIds: readonly string[];
-  readonly paidAt: CalendarDate;
-  /** What is still open after this payment, per currency (minor units). */
-  readonly remaining: readonly { readonly currency: CurrencyCode; readonly balance: number }[];
-};
+// Defined in the domain so that the Messenger port can name it; re-exported for the bot.
+export type { DebtorNotice } from '../domain/debtor-notice.js';
 
 /** One message of a conversation, for the transcript (evidence kept for years). */
 export interface TranscriptEntry {
@@ -146,7 +137,14 @@ export interface DebtorAssistant {
   recordTranscript(entry: TranscriptEntry): Promise<void>;
   /**
    * Remembers where to reach the debtor on a channel: the channel's conversation reference,
-   * plain JSON, opaque here. The last one saved is where notices go.
+   * plain JSON, opaque here. The last one saved is where notices go. Pass the conversation's
+   * `key` when at hand: an opt-out said on this channel before verification then binds the
+   * debtor too (without it, `reference.user.id` is used when it is a string).
    */
-  saveConversationReference(debtorId: string, channel: ChannelId, reference: Readonly<Record<string, unknown>>): Promise<void>;
+  saveConversationReference(
+    debtorId: string,
+    channel: ChannelId,
+    reference: Readonly<Record<string, unknown>>,
+    key?: ConversationKey,
+  ): Promise<void>;
 }
