@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<string>> = {
   import: async () => (await import('./import.bench.js')).run(),
   kpis: async () => (await import('./kpis.bench.js')).run(),
+  directline: async () => (await import('./directline.bench.js')).run(),
 };
 
 const wanted = process.argv.slice(2);

@@ -2,7 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { fastify, LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Logger } from '../../core/infra/logger.js';
+import type { BotLogic, DirectLineAdapter } from '../../channels/webchat/directline-adapter.js';
+import { directLineRoutes, type DirectLineLimits } from '../../channels/webchat/directline-routes.js';
 import type { Runtime } from '../runtime.js';
+import { chatPageRoutes } from './chat-page.route.js';
 import { importsRoutes } from './imports.route.js';
 import { kpisRoutes } from './kpis.route.js';
 
@@ -12,7 +15,33 @@ export interface ServerOptions {
   readonly adminToken?: string;
   /** Where request and error lines go; silent when absent. */
   readonly logger?: Logger;
+  /** The web chat channel: the Direct Line endpoint and the `/chat` page; absent, neither is served. */
+  readonly webchat?: WebChatMount;
 }
+
+/** What {@link buildServer} needs to serve the web chat (CONTRACT.md section 6). */
+export interface WebChatMount {
+  readonly adapter: DirectLineAdapter;
+  /** The bot's turn logic, typically `(context) => bot.run(context)`. */
+  readonly logic: BotLogic;
+  /** Signs Direct Line tokens: `getOrCreateSecret(db, 'directline-token')`, so tokens survive restarts. */
+  readonly tokenSecret: string;
+  /** Stream URLs are built from it; unset, from each request's Host header. */
+  readonly publicUrl?: string | (() => string);
+  /** Shown in the chat page's header. */
+  readonly creditorName?: string;
+  /** The page's language when neither `?lang=` nor the browser's is `es` or `en`. */
+  readonly defaultLocale?: string;
+  /** Overrides of the Direct Line limits (tests, benchmarks). */
+  readonly limits?: Partial<DirectLineLimits>;
+  /** Milliseconds between keep-alive frames (default 15 s). */
+  readonly keepAliveMs?: number;
+  /** Milliseconds since the epoch, for token expiry and rate limits (tests). */
+  readonly now?: () => number;
+}
+
+/** Where the Direct Line endpoint of the web chat is mounted (CONTRACT.md section 6). */
+export const DIRECT_LINE_PREFIX = '/v3/directline';
 
 /** Prefix of the admin API (CONTRACT.md sections 3-5). */
 export const ADMIN_API_PREFIX = '/api/v1';
@@ -148,6 +177,26 @@ export async function buildServer(runtime: Runtime, options: ServerOptions): Pro
     },
     { prefix: ADMIN_API_PREFIX },
   );
+
+  if (options.webchat) {
+    const { adapter, logic, tokenSecret, publicUrl, limits, keepAliveMs, now, creditorName, defaultLocale } = options.webchat;
+    await app.register(directLineRoutes, {
+      prefix: DIRECT_LINE_PREFIX,
+      adapter,
+      logic,
+      tokenSecret,
+      ...(publicUrl === undefined ? {} : { publicUrl }),
+      ...(limits === undefined ? {} : { limits }),
+      ...(keepAliveMs === undefined ? {} : { keepAliveMs }),
+      ...(now === undefined ? {} : { now }),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    await app.register(chatPageRoutes, {
+      directLinePath: DIRECT_LINE_PREFIX,
+      ...(creditorName === undefined ? {} : { creditorName }),
+      ...(defaultLocale === undefined ? {} : { defaultLocale }),
+    });
+  }
 
   return app;
 }
