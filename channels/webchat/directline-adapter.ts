@@ -331,6 +331,9 @@ export class DirectLineAdapter extends BotAdapter {
       },
       recipient: { id: conversation.userId, role: 'user' },
     };
+    if (typeof out.text === 'string' && (out.textFormat === undefined || out.textFormat === 'markdown')) {
+      out.text = markdownLineBreaks(out.text);
+    }
     if (isObject(channelData)) {
       // A bot that copies the inbound channelData must not hand the link token back to the page.
       const { claims: _claims, ...kept } = channelData;
@@ -351,4 +354,13 @@ export class DirectLineAdapter extends BotAdapter {
     if (!isObject(from) || from.role !== 'bot') throw new DirectLineError(400, 'BadArgument', `activity ${id} is the user's: the bot can only change its own`);
     return entry as LoggedActivity & { activity: { id?: string; timestamp?: string; from?: JsonObject } };
   }
+}
+
+/**
+ * The bot writes plain lines separated by `\n`, as every channel shows them; Web Chat renders
+ * markdown, where a single newline is no break. Keep each line on its own line (a hard break:
+ * two trailing spaces), leaving paragraph breaks as they are.
+ */
+export function markdownLineBreaks(text: string): string {
+  return text.replace(/([^\n])\n(?!\n)/g, '$1  \n');
 }

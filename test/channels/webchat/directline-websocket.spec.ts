@@ -103,6 +103,9 @@ describe('web chat over WebSocket (botframework-directlinejs)', () => {
 
   it('delivers typing live and never sends trace activities', async () => {
     const client = await connect();
+    // Typing is live only: make sure the stream is open (a reply came over it) before asking.
+    await client.say('warm up');
+    await client.waitFor(botText('echo: warm up'));
     await client.say('typing please');
     await client.waitFor(botText('after typing'));
     const fromTheBot = client.received.filter(fromBot);
