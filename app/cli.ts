@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { chatLinkCommand } from './cli/chat-link.command.js';
 import { demoCommand } from './cli/demo.command.js';
 import { importCommand } from './cli/import.command.js';
 import { kpisCommand } from './cli/kpis.command.js';
@@ -12,6 +13,6 @@ export const program = new Command('cobrabot')
   .description('Cobrabot: collections assistant. Uses MONGODB_URI, or the embedded database in DATA_DIR.')
   .showHelpAfterError();
 
-for (const register of [serveCommand, importCommand, kpisCommand, demoCommand]) register(program);
+for (const register of [serveCommand, importCommand, kpisCommand, demoCommand, chatLinkCommand]) register(program);
 
 await program.parseAsync(process.argv);

@@ -6,7 +6,9 @@ import { calendarDateIn } from '../core/domain/calendar-date.js';
 import { loadConfig, type Config } from '../core/infra/config.js';
 import { createLogger } from '../core/infra/logger.js';
 import { MongoPortfolioStore } from '../core/infra/mongo-portfolio-store.js';
+import { demoPortfolioRows } from '../core/services/demo-portfolio.js';
 import { seedDemo, type DemoSeedReport } from '../core/services/seed-demo.js';
+import { buildConversations, type Conversations } from './conversations.js';
 import { ADMIN_API_PREFIX, buildServer } from './http/server.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
@@ -84,6 +86,27 @@ interface BannerFacts {
   readonly admin: AdminToken;
   readonly seeded?: DemoSeedReport;
   readonly app: FastifyInstance;
+  /** Verified chat links of demo debtors, one per language, when the demo portfolio is there. */
+  readonly demoChats: readonly { readonly label: string; readonly url: string }[];
+}
+
+/** Lifetime of the demo chat links the banner prints. */
+const DEMO_LINK_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Chat links (`/chat?t=TOKEN`, already verified) of the first Spanish and the first English demo
+ * debtor, when the database holds them: what a person opens to try the bot.
+ */
+async function demoChatLinks(conversations: Conversations, base: string, today: string): Promise<BannerFacts['demoChats']> {
+  const links: { label: string; url: string }[] = [];
+  for (const language of ['es', 'en'] as const) {
+    const row = demoPortfolioRows(today).find((r) => r.language === language);
+    const profile = row && (await conversations.assistant.profile(row.debtor_id));
+    if (!row || !profile) continue;
+    const token = await conversations.assistant.issueLinkToken(profile.debtorId, DEMO_LINK_TTL_SECONDS);
+    links.push({ label: `${profile.name} (${profile.debtorId}, ${language === 'es' ? 'español' : 'English'})`, url: `${base}/chat?t=${encodeURIComponent(token)}` });
+  }
+  return links;
 }
 
 /** Later features add these pages; the banner names only those this build serves. */
@@ -99,6 +122,7 @@ function banner(f: BannerFacts): string {
   const lines = [`Cobrabot is running at ${f.base} (port ${f.port})`];
   const served = PAGES.filter((p) => f.app.hasRoute({ method: 'GET', url: p.path }));
   for (const p of served) lines.push(row(p.label, `${f.base}${p.path}`));
+  for (const chat of f.demoChats) lines.push(row('Demo chat', `${chat.label}: ${chat.url}`));
   lines.push(row('Health', `${f.base}/healthz`), row('Metrics', `${f.base}/metrics`), row('Admin API', `${api}/kpis, POST ${api}/imports  (Authorization: Bearer <admin token>)`));
 
   let tokenForCurl = '$ADMIN_API_TOKEN';
@@ -195,7 +219,15 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, out: Nod
       }
     }
 
-    app = await buildServer(runtime, { adminToken: admin.token, logger });
+    const publicUrl = env.PUBLIC_URL?.trim() ? config.publicUrl : undefined;
+    const conversations = await buildConversations(runtime, logger, publicUrl ? { publicUrl } : {});
+    app = await buildServer(runtime, {
+      adminToken: admin.token,
+      logger,
+      webchat: conversations.webchat,
+      payments: conversations.payments,
+      defaultLanguage: config.defaultLocale,
+    });
     try {
       await app.listen({ port: config.port, host: HOST });
     } catch (error) {
@@ -207,7 +239,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, out: Nod
     const address = app.server.address();
     const port = address !== null && typeof address === 'object' ? address.port : config.port;
     const base = env.PUBLIC_URL?.trim() ? config.publicUrl : `http://localhost:${port}`;
-    out.write(banner({ base, port, config, runtime, admin, seeded, app }));
+    const demoChats = runtime.embedded ? await demoChatLinks(conversations, base, calendarDateIn(new Date(), config.defaultTimezone)) : [];
+    out.write(banner({ base, port, config, runtime, admin, seeded, app, demoChats }));
 
     const running = app;
     const close = (): Promise<void> =>

@@ -5,7 +5,10 @@ import type { Logger } from '../../core/infra/logger.js';
 import type { BotLogic, DirectLineAdapter } from '../../channels/webchat/directline-adapter.js';
 import { directLineRoutes, type DirectLineLimits } from '../../channels/webchat/directline-routes.js';
 import type { Runtime } from '../runtime.js';
+import type { Language } from '../../core/domain/portfolio.js';
+import type { LocalPayments } from '../../core/services/local-payments.js';
 import { chatPageRoutes } from './chat-page.route.js';
+import { payPageRoutes } from './pay-page.route.js';
 import { importsRoutes } from './imports.route.js';
 import { kpisRoutes } from './kpis.route.js';
 
@@ -17,6 +20,10 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** The web chat channel: the Direct Line endpoint and the `/chat` page; absent, neither is served. */
   readonly webchat?: WebChatMount;
+  /** The local demo payment provider's page `/pay/TOKEN`; absent, not served. */
+  readonly payments?: LocalPayments;
+  /** Language of pages that cannot tell the visitor's (default `es`). */
+  readonly defaultLanguage?: Language;
 }
 
 /** What {@link buildServer} needs to serve the web chat (CONTRACT.md section 6). */
@@ -177,6 +184,10 @@ export async function buildServer(runtime: Runtime, options: ServerOptions): Pro
     },
     { prefix: ADMIN_API_PREFIX },
   );
+
+  if (options.payments) {
+    await app.register(payPageRoutes, { payments: options.payments, ...(options.defaultLanguage ? { defaultLanguage: options.defaultLanguage } : {}) });
+  }
 
   if (options.webchat) {
     const { adapter, logic, tokenSecret, publicUrl, limits, keepAliveMs, now, creditorName, defaultLocale } = options.webchat;

@@ -32,6 +32,7 @@ const schema = z.object({
     z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Mexico_City' }).default('America/Mexico_City'),
   ),
   COLLECTION_POLICY: optionalString,
+  CREDITOR_NAME: z.preprocess(blankToUndefined, z.string().max(80, 'must be at most 80 characters').default('Cobrabot Demo')),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: url('an absolute URL such as http://localhost:12111'),
@@ -61,6 +62,8 @@ export interface Config {
   readonly defaultLocale: (typeof LANGUAGES)[number];
   readonly defaultTimezone: string;
   readonly collectionPolicy?: string;
+  /** The creditor every conversation and pay page names (COMPLIANCE.md: name the creditor). */
+  readonly creditorName: string;
   readonly stripe: { readonly secretKey?: string; readonly webhookSecret?: string; readonly apiBase?: string };
   readonly telegram: { readonly botToken?: string; readonly apiRoot?: string; readonly webhookSecret?: string };
   readonly whatsappEnabled: boolean;
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLocale: c.DEFAULT_LOCALE,
     defaultTimezone: c.DEFAULT_TIMEZONE,
     collectionPolicy: c.COLLECTION_POLICY,
+    creditorName: c.CREDITOR_NAME,
     stripe: { secretKey: c.STRIPE_SECRET_KEY, webhookSecret: c.STRIPE_WEBHOOK_SECRET, apiBase: c.STRIPE_API_BASE },
     telegram: { botToken: c.TELEGRAM_BOT_TOKEN, apiRoot: c.TELEGRAM_API_ROOT, webhookSecret: c.TELEGRAM_WEBHOOK_SECRET },
     whatsappEnabled: c.WHATSAPP_ENABLED,

@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildDebtorAssistant } from '../../app/assistant.js';
+import { startServer, type RunningServer } from '../../app/main.js';
+import { calendarDateIn } from '../../core/domain/calendar-date.js';
+import { connectDatabase, type Database } from '../../core/infra/database.js';
+import { loadConfig } from '../../core/infra/config.js';
+import { MongoPortfolioStore } from '../../core/infra/mongo-portfolio-store.js';
+import { seedDemo } from '../../core/services/seed-demo.js';
+import { launchChromium } from '../support/chromium.js';
+import { freshDatabaseUri } from '../support/database.js';
+
+const RESULTS = path.resolve('test-results');
+const SEND_BOX = '[data-id="webchat-sendbox-input"]';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The whole product as a debtor meets it: `npm start`'s server (bot, Direct Line, pay page) on
+ * a real database, Microsoft Web Chat in headless Chromium, a verified link, the balance, the
+ * demo payment page, and the receipt back in the chat.
+ */
+describe('end to end: a debtor checks the balance and pays in the web chat (headless Chromium)', function () {
+  this.timeout(90_000);
+  let db: Database;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const problems: string[] = [];
+
+  before(async () => {
+    const uri = freshDatabaseUri();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env = { MONGODB_URI: uri, PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: 'silent', CREDITOR_NAME: 'Colegio Azul', ADMIN_API_TOKEN: 'e2e-admin-token-0123456789' };
+    db = await connectDatabase(uri);
+    await seedDemo(new MongoPortfolioStore(db.models), calendarDateIn(new Date(), 'America/Mexico_City'), { language: 'es', timezone: 'America/Mexico_City' });
+    server = await startServer(env, { write: () => true } as unknown as NodeJS.WritableStream);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+    page.on('pageerror', (error) => problems.push(error.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.connection.dropDatabase();
+    await db?.close();
+  });
+
+  const bubble = (text: string | RegExp) => page.locator('.webchat__bubble p').filter({ hasText: text });
+  const say = async (text: string) => {
+    await page.locator(SEND_BOX).fill(text);
+    await page.locator(SEND_BOX).press('Enter');
+  };
+
+  it('verifies by link, shows the balance, pays on the demo page and delivers the receipt', async () => {
+    const runtime = { config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined };
+    const assistant = buildDebtorAssistant(runtime, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
+    const token = await assistant.issueLinkToken('DEMO-001', 3600);
+
+    await page.goto(`${base}/chat?lang=es&t=${encodeURIComponent(token)}`);
+    await bubble(/asistente virtual de Colegio Azul/).first().waitFor({ timeout: 20_000 });
+    await bubble(/María Fernanda/).first().waitFor({ timeout: 10_000 });
+
+    await say('saldo');
+    await bubble(/Su saldo con Colegio Azul/).waitFor({ timeout: 10_000 });
+    const totalLine = await bubble(/Total pendiente/).first().textContent();
+    expect(totalLine).to.match(/Total pendiente: \$[\d,]+\.\d{2} MXN/);
+
+    await say('pagar');
+    await bubble(/Qué desea pagar/).waitFor({ timeout: 10_000 });
+    await say('1');
+    await bubble(/enlace de pago seguro/).waitFor({ timeout: 10_000 });
+    const payUrl = await page.locator(`a[href*="/pay/"]`).first().getAttribute('href');
+    expect(payUrl).to.match(new RegExp(`^${base}/pay/`));
+
+    const payPage = await browser.newPage();
+    await payPage.goto(payUrl!);
+    expect(await payPage.locator('body').textContent()).to.match(/DEMOSTRACIÓN/);
+    await payPage.locator('button[type="submit"], form button').first().click();
+    await payPage.getByText(/Registramos su pago/).waitFor({ timeout: 10_000 });
+    await payPage.close();
+
+    await bubble(/recibimos su pago de/).waitFor({ timeout: 15_000 });
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS, 'e2e-balance-pay-receipt.png'), fullPage: true });
+
+    // The whole balance was two invoices: one ledger entry each, and nothing left open.
+    const paid = await db.models.Payment.find({ debtorId: 'DEMO-001', source: 'local' }).lean();
+    expect(new Set(paid.map((p) => p.invoiceId)).size).to.equal(2);
+    expect((await assistant.balance('DEMO-001')).invoices).to.deep.equal([]);
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+});
