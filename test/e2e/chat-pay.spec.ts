@@ -105,4 +105,28 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
     expect((await assistant.balance('DEMO-001')).invoices).to.deep.equal([]);
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
+
+  it('in English: promises a payment date and asks for a person', async () => {
+    const runtime = { config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined };
+    const assistant = buildDebtorAssistant(runtime, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
+    const token = await assistant.issueLinkToken('DEMO-016', 3600);
+    await page.evaluate('sessionStorage.clear()');
+    await page.goto(`${base}/chat?lang=en&t=${encodeURIComponent(token)}`);
+    await bubble(/Emily/).first().waitFor({ timeout: 20_000 });
+
+    await say("I'll pay next Monday");
+    await bubble(/we have recorded your payment commitment to Colegio Azul/).waitFor({ timeout: 10_000 });
+    const promises = await db.connection.collection('payment_promises').countDocuments({ debtorId: 'DEMO-016' });
+    expect(promises).to.equal(1);
+
+    await say('agent');
+    await bubble(/asked a person from the Colegio Azul team/).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(RESULTS, 'e2e-promise-human-en.png'), fullPage: true });
+    // Queued for people: the bot stays silent from now on.
+    const before = await page.locator('.webchat__bubble').count();
+    await say('hello?');
+    await page.waitForTimeout(1500);
+    expect(await page.locator('.webchat__bubble').count()).to.equal(before + 1);
+  });
 });
+
