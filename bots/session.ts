@@ -27,7 +27,22 @@ export interface SessionData {
   misses?: number;
   /** The opt-out was confirmed in this conversation (it is confirmed once). */
   optOutConfirmed?: boolean;
+  /**
+   * The verified debtor's profile as last read, so that a turn need not read the debtor
+   * again: refreshed when older than {@link PROFILE_MAX_AGE_MS}, and rewritten at once when
+   * the conversation changes it (verification, a language switch).
+   */
+  profile?: DebtorProfile;
+  /** When {@link SessionData.profile} was read (ISO 8601). */
+  profileReadAt?: string;
 }
+
+/**
+ * How long a turn may answer from the profile kept in conversation state before reading the
+ * debtor again: an import that renames the debtor or changes the time zone, or an erasure,
+ * reaches an open conversation within this time (a new conversation reads it at once).
+ */
+export const PROFILE_MAX_AGE_MS = 5 * 60_000;
 
 /** How a debtor proved who they are. */
 export type VerificationMethod = 'link' | 'phone' | 'telegram' | 'document';
@@ -53,11 +68,14 @@ export interface Message {
  */
 export class TurnSession {
   /** The debtor, when verified. */
-  profile: DebtorProfile | undefined;
+  get profile(): DebtorProfile | undefined {
+    return this.current;
+  }
   /** A link token presented this turn that did not verify. */
   linkProblem: 'invalid' | 'expired' | 'unknown-debtor' | undefined;
   /** Set when the debtor was verified during this turn. */
   verifiedNow: VerificationMethod | undefined;
+  private current: DebtorProfile | undefined;
   /** The language of this turn when the conversation has none yet. */
   private readonly turnLanguage: Language;
 
@@ -68,7 +86,7 @@ export class TurnSession {
     profile: DebtorProfile | undefined,
     private readonly deps: SessionDeps,
   ) {
-    this.profile = profile;
+    this.current = profile;
     const activity = context.activity;
     const detected = activity.type === ActivityTypes.Message && activity.text ? detectLanguage(activity.text) : undefined;
     // An unknown person is answered in the language of their first words, and keeps it.
@@ -168,12 +186,12 @@ export class TurnSession {
   async verify(profile: DebtorProfile, method: VerificationMethod): Promise<void> {
     this.data.debtorId = profile.debtorId;
     this.data.misses = 0;
-    this.profile = profile;
+    this.keep(profile);
     this.verifiedNow = method;
     const chosen = this.data.languageChosen ? this.data.language : undefined;
     if (chosen && chosen !== profile.language) {
       await this.deps.assistant.setLanguage(profile.debtorId, chosen);
-      this.profile = { ...profile, language: chosen };
+      this.keep({ ...profile, language: chosen });
     }
     await this.saveReference();
   }
@@ -182,17 +200,28 @@ export class TurnSession {
   async switchLanguage(language: Language): Promise<void> {
     this.data.language = language;
     this.data.languageChosen = true;
-    if (this.profile) {
-      if (this.profile.language !== language) await this.deps.assistant.setLanguage(this.profile.debtorId, language);
-      this.profile = { ...this.profile, language };
+    if (this.current) {
+      if (this.current.language !== language) await this.deps.assistant.setLanguage(this.current.debtorId, language);
+      // Changed here: the kept profile changes with it, not five minutes later.
+      this.keep({ ...this.current, language }, this.data.profileReadAt);
     }
   }
 
-  /** Saves where to reach the verified debtor on this channel (the last one used gets notices). */
-  async saveReference(): Promise<void> {
+  /** Uses `profile` from now on and keeps it in conversation state, read at `readAt` (default now). */
+  private keep(profile: DebtorProfile, readAt = this.deps.now().toISOString()): void {
+    this.current = profile;
+    this.data.profile = { ...profile };
+    this.data.profileReadAt = readAt;
+  }
+
+  /**
+   * Saves where to reach the verified debtor on this channel (the last one used gets notices).
+   * `routine`: a later turn of a conversation verified before, rather than the verification.
+   */
+  async saveReference(options: { readonly routine?: boolean } = {}): Promise<void> {
     if (!this.profile) return;
     const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(this.context.activity))) as Record<string, unknown>;
-    await this.deps.assistant.saveConversationReference(this.profile.debtorId, this.key.channel, reference, this.key);
+    await this.deps.assistant.saveConversationReference(this.profile.debtorId, this.key.channel, reference, this.key, options);
   }
 
   /** True the first time it is asked for a claim value in this conversation. */
@@ -223,21 +252,52 @@ export class Sessions {
     this.property = state.createProperty<SessionData>('session');
   }
 
-  /** The turn's session, loading the conversation state and the verified debtor's profile. */
+  /**
+   * The turn's session, loading the conversation state and the verified debtor's profile: the
+   * one kept in conversation state while it is fresh, else read again and kept.
+   */
   async load(context: TurnContext): Promise<TurnSession> {
     const cached = this.peek(context);
     if (cached) return cached;
     const data = await this.property.get(context, {});
     let profile: DebtorProfile | undefined;
     if (data.debtorId) {
-      profile = await this.deps.assistant.profile(data.debtorId);
+      profile = this.keptProfile(data);
+      if (!profile) {
+        profile = await this.deps.assistant.profile(data.debtorId);
+        if (profile) {
+          data.profile = { ...profile };
+          data.profileReadAt = this.deps.now().toISOString();
+        }
+      }
       // A debtor erased since: the conversation starts over, unverified.
-      if (!profile) delete data.debtorId;
+      if (!profile) {
+        delete data.debtorId;
+        delete data.profile;
+        delete data.profileReadAt;
+      }
     }
     if (data.language !== undefined && !isLanguage(data.language)) delete data.language;
     const session = new TurnSession(context, conversationKeyOf(context.activity), data, profile, this.deps);
     context.turnState.set(SESSION, session);
     return session;
+  }
+
+  /** The profile kept in `data` when it is the verified debtor's, well formed, and fresh. */
+  private keptProfile(data: SessionData): DebtorProfile | undefined {
+    const { profile, profileReadAt } = data;
+    if (!profile || profile.debtorId !== data.debtorId || !profileReadAt) return undefined;
+    if (typeof profile.name !== 'string' || typeof profile.timezone !== 'string' || !isLanguage(profile.language)) return undefined;
+    const age = this.deps.now().getTime() - Date.parse(profileReadAt);
+    // A clock moved backwards gives a negative age: read again rather than trust it.
+    if (!(age >= 0 && age < PROFILE_MAX_AGE_MS)) return undefined;
+    return {
+      debtorId: profile.debtorId,
+      name: profile.name,
+      language: profile.language,
+      timezone: profile.timezone,
+      ...(typeof profile.country === 'string' ? { country: profile.country } : {}),
+    };
   }
 
   /** The turn's session if something already loaded it. */

@@ -51,6 +51,7 @@ export function describeError(error: unknown): Record<string, unknown> {
     return { ...inner, ...(error.dialogContext.activeDialog ? { dialog: error.dialogContext.activeDialog } : {}) };
   }
   if (!(error instanceof Error)) return { type: typeof error };
+  if (error instanceof AggregateError) return { name: error.name, errors: (error.errors as unknown[]).map(describeError) };
   const code = (error as { code?: unknown }).code;
   const frames = (error.stack ?? '')
     .split('\n')

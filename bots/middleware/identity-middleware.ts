@@ -25,7 +25,7 @@ export class IdentityMiddleware implements Middleware {
       return;
     }
     const session = await this.sessions.load(context);
-    if (session.verified) await session.saveReference();
+    if (session.verified) await session.saveReference({ routine: true });
     else await this.resolve(session);
     await next();
     await this.sessions.save(context);

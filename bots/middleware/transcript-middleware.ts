@@ -12,6 +12,21 @@ const MAX_STORED = 10_000;
  * numbers): the evidence trail of each conversation. Outbound messages of proactive turns
  * (notices) are recorded as `system`, or `agent` when the sender marks
  * `channelData.author = 'agent'`.
+ *
+ * When each entry is written (never lost, and off the reply's path where it can be):
+ * - the inbound message is handed to the store when the turn starts, and no reply goes out
+ *   before it is stored: the first send waits for it (the turn's reading and thinking run
+ *   meanwhile). If the store is down the turn fails there, the error boundary apologises, and
+ *   the person sees no answer to a message the transcript lacks;
+ * - an outbound message is handed to the store as soon as it is sent, without holding up the
+ *   turn's next message;
+ * - the turn waits for all of its entries before it ends, so a turn's transcript is stored
+ *   when its promise resolves, and a failed write fails the turn (logged by the error
+ *   boundary) instead of vanishing;
+ * - a message sent after the turn has ended (the error boundary's apology) is stored before
+ *   its send resolves.
+ *
+ * The store groups the writes of concurrent turns into one batch (MongoTranscriptRepository).
  */
 export class TranscriptMiddleware implements Middleware {
   constructor(
@@ -23,13 +38,15 @@ export class TranscriptMiddleware implements Middleware {
     const inbound = context.activity;
     const key = conversationKeyOf(inbound);
     const proactive = inbound.type !== ActivityTypes.Message && inbound.type !== ActivityTypes.ConversationUpdate;
+    const writes = new TurnWrites();
 
     context.onSendActivities(async (ctx, activities, send) => {
+      if (writes.open) await writes.inboundStored();
       const responses = await send();
       const debtorId = (this.sessions.peek(ctx) ?? (await this.sessions.load(ctx))).debtorId;
       for (const activity of activities) {
         if (activity.type !== ActivityTypes.Message) continue;
-        await this.assistant.recordTranscript({
+        const written = this.assistant.recordTranscript({
           key,
           direction: 'out',
           text: textOf(activity),
@@ -37,21 +54,89 @@ export class TranscriptMiddleware implements Middleware {
           at: new Date(),
           author: proactive ? authorOf(activity) : 'bot',
         });
+        if (writes.open) writes.add(written);
+        else await written;
       }
       return responses;
     });
 
-    if (inbound.type === ActivityTypes.Message) {
-      const session = await this.sessions.load(context);
-      await this.assistant.recordTranscript({
-        key,
-        direction: 'in',
-        text: inboundText(inbound),
-        ...(session.debtorId ? { debtorId: session.debtorId } : {}),
-        at: new Date(),
+    try {
+      if (inbound.type === ActivityTypes.Message) {
+        const session = await this.sessions.load(context);
+        writes.setInbound(
+          this.assistant.recordTranscript({
+            key,
+            direction: 'in',
+            text: inboundText(inbound),
+            ...(session.debtorId ? { debtorId: session.debtorId } : {}),
+            at: new Date(),
+          }),
+        );
+      }
+      await next();
+    } catch (error) {
+      await writes.close().catch((writeError: unknown) => {
+        throw new AggregateError([error, writeError], 'the turn failed, and so did storing its transcript');
       });
+      throw error;
     }
-    await next();
+    await writes.close();
+  }
+}
+
+/**
+ * The transcript writes of one turn not waited for yet. Failures are held (so that none is an
+ * unhandled rejection) and thrown by {@link TurnWrites.close}, each once: an inbound failure
+ * already thrown to a send is not thrown again.
+ */
+class TurnWrites {
+  open = true;
+  private inbound: Promise<void> = Promise.resolve();
+  private inboundFailure: { error: unknown } | undefined;
+  /** The inbound write's failure reached a send already. */
+  private inboundThrown = false;
+  private readonly settled: Promise<void>[] = [];
+  private failure: { error: unknown } | undefined;
+
+  setInbound(write: Promise<void>): void {
+    this.inbound = write;
+    this.settled.push(
+      write.then(
+        () => undefined,
+        (error: unknown) => {
+          this.inboundFailure ??= { error };
+        },
+      ),
+    );
+  }
+
+  /** Resolves when the inbound message is stored; throws its write's failure. */
+  async inboundStored(): Promise<void> {
+    try {
+      await this.inbound;
+    } catch (error) {
+      this.inboundThrown = true;
+      throw error;
+    }
+  }
+
+  add(write: Promise<void>): void {
+    this.settled.push(
+      write.then(
+        () => undefined,
+        (error: unknown) => {
+          this.failure ??= { error };
+        },
+      ),
+    );
+  }
+
+  /** Waits for every write; throws the first failure not thrown yet. Later writes are the sender's to wait for. */
+  async close(): Promise<void> {
+    this.open = false;
+    await Promise.all(this.settled);
+    if (this.inboundFailure && !this.inboundThrown) throw this.inboundFailure.error;
+    if (this.failure) throw this.failure.error;
   }
 }
 

@@ -32,10 +32,20 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** One formatter per time zone: building one costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date of an instant in an IANA time zone. */
 export function calendarDateIn(instant: Date, timeZone: string): CalendarDate {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let format = formatters.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    // Zones come from debtor records: a few hundred exist; the bound only stops a runaway.
+    if (formatters.size >= 1_000) formatters.clear();
+    formatters.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 /** True when `zone` is an IANA time zone name this runtime knows. */

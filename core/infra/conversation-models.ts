@@ -93,6 +93,13 @@ export interface ConversationReferenceDoc {
   savedAt: Date;
 }
 
+/**
+ * The most recently saved conversation reference of a debtor on any channel; `_id` is the
+ * debtor id. A copy of the newest {@link ConversationReferenceDoc}, so that "where do notices
+ * go" and "is this still where the debtor talks" are one `_id` look-up.
+ */
+export type LatestConversationReferenceDoc = ConversationReferenceDoc;
+
 /** A payment link; `_id` is its token. */
 export interface PaymentLinkDoc {
   _id: string;
@@ -196,6 +203,14 @@ const conversationReferenceSchema = schema<ConversationReferenceDoc>('conversati
 });
 conversationReferenceSchema.index({ debtorId: 1, savedAt: -1 });
 
+const latestConversationReferenceSchema = schema<LatestConversationReferenceDoc>('latest_conversation_references', {
+  debtorId: { type: String, required: true },
+  channel: { type: String, required: true },
+  json: { type: String, required: true },
+  userId: String,
+  savedAt: { type: Date, required: true },
+});
+
 const paymentLinkSchema = schema<PaymentLinkDoc>('payment_links', {
   provider: { type: String, required: true },
   debtorId: { type: String, required: true },
@@ -220,6 +235,7 @@ export interface ConversationModels {
   readonly ConsentRefusal: Model<ConsentRefusalDoc>;
   readonly Transcript: Model<TranscriptDoc>;
   readonly ConversationReference: Model<ConversationReferenceDoc>;
+  readonly LatestConversationReference: Model<LatestConversationReferenceDoc>;
   readonly PaymentLink: Model<PaymentLinkDoc>;
   readonly ReceiptClaim: Model<ReceiptClaimDoc>;
 }
@@ -239,6 +255,7 @@ export function conversationModelsFor(conn: Connection): ConversationModels {
     ConsentRefusal: model(conn, 'ConsentRefusal', consentRefusalSchema),
     Transcript: model(conn, 'Transcript', transcriptSchema),
     ConversationReference: model(conn, 'ConversationReference', conversationReferenceSchema),
+    LatestConversationReference: model(conn, 'LatestConversationReference', latestConversationReferenceSchema),
     PaymentLink: model(conn, 'PaymentLink', paymentLinkSchema),
     ReceiptClaim: model(conn, 'ReceiptClaim', receiptClaimSchema),
   };

@@ -7,6 +7,7 @@ import {
   type ConsentRefusalDoc,
   type ConversationModels,
   type ConversationReferenceDoc,
+  type LatestConversationReferenceDoc,
   type DisputeDoc,
   type HandoffDoc,
   type PaymentLinkDoc,
@@ -26,6 +27,7 @@ interface ConversationDocs {
   ConsentRefusal: ConsentRefusalDoc;
   Transcript: TranscriptDoc;
   ConversationReference: ConversationReferenceDoc;
+  LatestConversationReference: LatestConversationReferenceDoc;
   PaymentLink: PaymentLinkDoc;
   ReceiptClaim: ReceiptClaimDoc;
 }
@@ -37,7 +39,7 @@ interface ConversationDocs {
 export abstract class ConversationStore {
   protected readonly models: ConversationModels;
 
-  constructor(private readonly connection: Connection) {
+  constructor(protected readonly connection: Connection) {
     this.models = conversationModelsFor(connection);
   }
 

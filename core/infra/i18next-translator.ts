@@ -38,12 +38,20 @@ export function readLocales(dir: string = LOCALES_DIR): Resource {
   return resources;
 }
 
+/** Texts kept by {@link I18nextTranslator}: menus and prompts repeat, amounts vary. */
+const MAX_REMEMBERED = 5_000;
+
 /**
  * {@link Translator} over an i18next instance of its own, loaded synchronously from `locales/`
  * at construction. Texts go to chat channels, not HTML: no escaping.
+ *
+ * The resources never change after construction, so a text is a function of its language,
+ * key and variables: each is resolved by i18next once and remembered (a bounded number of
+ * them), because every turn says the same menu and prompts again.
  */
 export class I18nextTranslator implements Translator {
   private readonly i18n: i18n;
+  private readonly remembered = new Map<string, string>();
 
   constructor(resources: Resource = readLocales()) {
     this.i18n = i18next.createInstance();
@@ -66,7 +74,13 @@ export class I18nextTranslator implements Translator {
   }
 
   t(language: Language, key: string, vars: TranslationVars = {}): string {
+    const id = `${language}\u0000${key}\u0000${JSON.stringify(vars)}`;
+    const known = this.remembered.get(id);
+    if (known !== undefined) return known;
     if (!this.i18n.exists(key, { lng: language, ...vars })) throw new MissingTranslationError(language, key);
-    return this.i18n.t(key, { lng: language, ...vars });
+    const text = this.i18n.t(key, { lng: language, ...vars });
+    if (this.remembered.size >= MAX_REMEMBERED) this.remembered.clear();
+    this.remembered.set(id, text);
+    return text;
   }
 }

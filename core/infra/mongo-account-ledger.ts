@@ -2,18 +2,45 @@ import { MongoBulkWriteError } from 'mongodb';
 import type { Invoice, Payment, PaymentSource } from '../domain/portfolio.js';
 import type { AccountLedger } from '../ports/account-ledger.port.js';
 import { nativeCollection } from './conversation-models.js';
+import { PORTFOLIO_CACHE_MS } from './mongo-debtor-directory.js';
 import type { Models } from './models.js';
+import { changeCounter, ReadCache, type ChangeCounter } from './read-cache.js';
 
 const DUPLICATE_KEY = 11000;
 
 /**
  * {@link AccountLedger} over the `invoices` and `payments` collections. Entries are inserted
  * by `_id`; a duplicate key is an entry already written (by an earlier call or a racing one).
+ *
+ * The balance a conversation shows is read here: an invoice list by `debtorId`, entries by
+ * `invoiceId`, each a scan of its collection on FerretDB. Reads answer from what this instance
+ * read in the last {@link PORTFOLIO_CACHE_MS}, unless the portfolio was written since by any
+ * repository of this process ({@link record} here, imports, payments: a {@link ChangeCounter}
+ * per connection), so a payment is in the next balance at once. The indexes on `debtorId` and
+ * `invoiceId` serve MongoDB.
  */
 export class MongoAccountLedger implements AccountLedger {
-  constructor(private readonly models: Pick<Models, 'Invoice' | 'Payment'>) {}
+  private readonly changes: ChangeCounter;
+  private readonly invoices: ReadCache<string, readonly Invoice[]>;
+  private readonly entries: ReadCache<string, readonly Payment[]>;
+
+  constructor(private readonly models: Pick<Models, 'Invoice' | 'Payment'>) {
+    this.changes = changeCounter(models.Invoice.db, 'portfolio');
+    this.invoices = new ReadCache({ maxEntries: 10_000, ttlMs: PORTFOLIO_CACHE_MS, counter: this.changes });
+    this.entries = new ReadCache({ maxEntries: 10_000, ttlMs: PORTFOLIO_CACHE_MS, counter: this.changes });
+  }
 
   async invoicesOf(debtorId: string): Promise<Invoice[]> {
+    return [...(await this.invoices.read(debtorId, () => this.readInvoices(debtorId)))];
+  }
+
+  async entriesFor(invoiceIds: readonly string[]): Promise<Payment[]> {
+    if (!invoiceIds.length) return [];
+    const ids = [...new Set(invoiceIds)].sort();
+    return [...(await this.entries.read(ids.join('\u0000'), () => this.readEntries(ids)))];
+  }
+
+  private async readInvoices(debtorId: string): Promise<Invoice[]> {
     const docs = await nativeCollection(this.models.Invoice).find({ debtorId }).toArray();
     return docs.map((d) => ({
       invoiceId: d._id,
@@ -25,8 +52,7 @@ export class MongoAccountLedger implements AccountLedger {
     }));
   }
 
-  async entriesFor(invoiceIds: readonly string[]): Promise<Payment[]> {
-    if (!invoiceIds.length) return [];
+  private async readEntries(invoiceIds: readonly string[]): Promise<Payment[]> {
     const docs = await nativeCollection(this.models.Payment)
       .find({ invoiceId: { $in: [...invoiceIds] } })
       .toArray();
@@ -44,6 +70,14 @@ export class MongoAccountLedger implements AccountLedger {
 
   async record(entries: readonly Payment[]): Promise<number> {
     if (!entries.length) return 0;
+    try {
+      return await this.insert(entries);
+    } finally {
+      this.changes.bump();
+    }
+  }
+
+  private async insert(entries: readonly Payment[]): Promise<number> {
     try {
       const result = await nativeCollection(this.models.Payment).insertMany(
         entries.map((p) => ({

@@ -1,6 +1,7 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
 import type { ConversationLog, ConversationRecord, JsonObject, LoggedActivity } from '../ports/conversation-log.port.js';
 import type { Database } from './database.js';
+import { writeLane } from './write-lane.js';
 
 const DUPLICATE_KEY = 11000;
 /** Largest insert batch: a group commit of claims made while the previous batch was being written. */
@@ -178,10 +179,11 @@ export class MongoConversationLog implements ConversationLog {
         const duplicates = new Set<number>();
         const failures = new Map<number, unknown>();
         try {
-          await this.activities.insertMany(
+          const insert = () => this.activities.insertMany(
             batch.map((claim) => claim.doc),
             { ordered: false },
           );
+          await (process.env.LANE ? writeLane(this.activities.dbName).run(insert) : insert());
         } catch (error) {
           const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
           if (writeErrors.length === 0) {

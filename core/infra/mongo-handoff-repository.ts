@@ -1,19 +1,45 @@
 import type { ChannelId, ConversationKey, HandoffReason, HandoffState } from '../domain/conversation.js';
 import { conversationKeyId } from '../domain/conversation-key.js';
 import type { HandoffRecord, HandoffRepository, HandoffRequest } from '../ports/handoff-repository.port.js';
+import type { Connection } from 'mongoose';
 import { insertOnce, type HandoffDoc } from './conversation-models.js';
 import { ConversationStore } from './conversation-store.js';
+import { changeCounter, ReadCache, type ChangeCounter } from './read-cache.js';
+
+/**
+ * How long {@link MongoHandoffRepository.find} trusts what it read: the longest a hand-off
+ * made by another process (this one's are seen at once) can go unnoticed by this one's bot.
+ */
+export const HANDOFF_CACHE_MS = 5_000;
 
 /**
  * {@link HandoffRepository} in `handoffs`, one document per conversation. The first request
  * inserts it (a claim on the conversation's id); a later one moves it from `bot` to `queued`
  * only when the bot has it, by a filtered update that leaves a queued or agent-held
  * conversation as it is.
+ *
+ * Every turn asks who answers its conversation: {@link find} answers from what this instance
+ * read in the last {@link HANDOFF_CACHE_MS}, unless a hand-off was written since by any
+ * repository of this process (a {@link ChangeCounter} per connection), so a queued
+ * conversation is silent from the next turn on, and a hand-off written by another process is
+ * seen within that time.
  */
 export class MongoHandoffRepository extends ConversationStore implements HandoffRepository {
+  private readonly changes: ChangeCounter;
+  private readonly cache: ReadCache<string, HandoffRecord | undefined>;
+
+  constructor(connection: Connection) {
+    super(connection);
+    this.changes = changeCounter(connection, 'handoffs');
+    this.cache = new ReadCache({ maxEntries: 10_000, ttlMs: HANDOFF_CACHE_MS, counter: this.changes });
+  }
+
   async find(key: ConversationKey): Promise<HandoffRecord | undefined> {
-    const doc = await (await this.collection('Handoff')).findOne({ _id: conversationKeyId(key) });
-    return doc ? toRecord(doc) : undefined;
+    const _id = conversationKeyId(key);
+    return this.cache.read(_id, async () => {
+      const doc = await (await this.collection('Handoff')).findOne({ _id });
+      return doc ? toRecord(doc) : undefined;
+    });
   }
 
   async queue(request: HandoffRequest): Promise<HandoffRecord> {
@@ -27,12 +53,18 @@ export class MongoHandoffRepository extends ConversationStore implements Handoff
       queuedAt: request.at,
       updatedAt: request.at,
     };
-    if (!(await insertOnce(collection, { _id, ...queued }))) {
-      await collection.updateOne({ _id, state: 'bot' }, { $set: queued });
+    try {
+      if (!(await insertOnce(collection, { _id, ...queued }))) {
+        await collection.updateOne({ _id, state: 'bot' }, { $set: queued });
+      }
+    } finally {
+      this.changes.bump();
     }
     const doc = await collection.findOne({ _id });
     if (!doc) throw new Error('MongoHandoffRepository: handoff claimed but not found');
-    return toRecord(doc);
+    const record = toRecord(doc);
+    this.cache.set(_id, record);
+    return record;
   }
 
   async queued(): Promise<HandoffRecord[]> {

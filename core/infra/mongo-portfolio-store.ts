@@ -3,6 +3,7 @@ import type { Model } from 'mongoose';
 import type { Debtor, Invoice, Language, Payment } from '../domain/portfolio.js';
 import type { ImportedPaymentState, PortfolioBatch, PortfolioStore, StoredIds } from '../ports/portfolio-store.port.js';
 import type { DebtorDoc, InvoiceDoc, Models, PaymentDoc } from './models.js';
+import { changeCounter } from './read-cache.js';
 
 const DUPLICATE_KEY = 11000;
 
@@ -78,11 +79,16 @@ export class MongoPortfolioStore implements PortfolioStore {
 
   async apply(batch: PortfolioBatch): Promise<void> {
     const now = new Date();
-    await Promise.all([
-      this.upsert(this.collection(this.models.Debtor), batch.newDebtors ?? [], batch.debtors, debtorFields, now),
-      this.upsert(this.collection(this.models.Invoice), batch.newInvoices ?? [], batch.invoices, invoiceFields, now),
-      this.insertPayments(batch.payments),
-    ]);
+    try {
+      await Promise.all([
+        this.upsert(this.collection(this.models.Debtor), batch.newDebtors ?? [], batch.debtors, debtorFields, now),
+        this.upsert(this.collection(this.models.Invoice), batch.newInvoices ?? [], batch.invoices, invoiceFields, now),
+        this.insertPayments(batch.payments),
+      ]);
+    } finally {
+      // Balances and profiles read before this batch are stale for every reader of this process.
+      changeCounter(this.models.Debtor.db, 'portfolio').bump();
+    }
   }
 
   async isEmpty(): Promise<boolean> {

@@ -1,14 +1,28 @@
 import type { ChannelId, ConversationKey } from '../domain/conversation.js';
 import { conversationKeyId } from '../domain/conversation-key.js';
 import type { StoredTranscriptEntry, TranscriptRepository } from '../ports/transcript-repository.port.js';
-import { insertOnce, type TranscriptDoc } from './conversation-models.js';
+import type { Connection } from 'mongoose';
+import type { TranscriptDoc } from './conversation-models.js';
 import { ConversationStore } from './conversation-store.js';
+import { InsertBatcher } from './insert-batcher.js';
 
-/** {@link TranscriptRepository} in `transcripts`, one document per message. */
+/**
+ * {@link TranscriptRepository} in `transcripts`, one document per message. Appends made at
+ * the same time (the messages of many conversations) are written together, one `insertMany`
+ * per batch ({@link InsertBatcher}); each append still resolves only once its own entry is
+ * stored.
+ */
 export class MongoTranscriptRepository extends ConversationStore implements TranscriptRepository {
+  private readonly batcher: InsertBatcher<TranscriptDoc>;
+
+  constructor(connection: Connection) {
+    super(connection);
+    this.batcher = new InsertBatcher(() => this.collection('Transcript'));
+  }
+
   async append(entry: StoredTranscriptEntry): Promise<void> {
     // A redelivered message keeps its entry id: stored once.
-    await insertOnce(await this.collection('Transcript'), {
+    await this.batcher.insert({
       _id: entry.entryId,
       conversation: conversationKeyId(entry.key),
       key: { channel: entry.key.channel, conversationId: entry.key.conversationId, userId: entry.key.userId },

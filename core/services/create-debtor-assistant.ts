@@ -19,13 +19,14 @@ import type { PaymentGateway } from '../ports/payment-gateway.port.js';
 import type { PromiseRepository } from '../ports/promise-repository.port.js';
 import type { TranscriptRepository } from '../ports/transcript-repository.port.js';
 import type { VerificationAttempts } from '../ports/verification-attempts.port.js';
-import type {
-  BalanceView,
-  DebtorAssistant,
-  DebtorProfile,
-  PaymentLink,
-  PaymentPromise,
-  TranscriptEntry,
+import {
+  ROUTINE_REFERENCE_SETTLE_MS,
+  type BalanceView,
+  type DebtorAssistant,
+  type DebtorProfile,
+  type PaymentLink,
+  type PaymentPromise,
+  type TranscriptEntry,
 } from './debtor-assistant.js';
 import { debtorBalance } from './debtor-balance.js';
 import { DebtorIdentity, toProfile, type DocumentVerification } from './debtor-identity.js';
@@ -274,18 +275,33 @@ class Assistant implements DebtorAssistant {
     });
   }
 
+  /**
+   * Every turn of a verified debtor calls this, and in a running conversation its reference is
+   * almost always the debtor's latest already: one read of the latest (an `_id` look-up that
+   * the repository answers from memory most of the time) decides, and a write happens when the
+   * debtor moved (another channel: this one is now the last used; another conversation or
+   * person; another address).
+   */
   async saveConversationReference(
     debtorId: string,
     channel: ChannelId,
     reference: Readonly<Record<string, unknown>>,
     key?: ConversationKey,
+    options: { readonly routine?: boolean } = {},
   ): Promise<void> {
     const userId = key?.userId ?? referenceUserId(reference);
+    const now = this.deps.clock.now();
+    const latest = await this.deps.conversationReferences.latest(debtorId);
+    if (latest && latest.channel === channel) {
+      if (latest.userId === userId && sameAddress(latest.reference, reference)) return;
+      const age = now.getTime() - latest.savedAt.getTime();
+      if (options.routine && age >= 0 && age < ROUTINE_REFERENCE_SETTLE_MS) return;
+    }
     await this.deps.conversationReferences.save({
       debtorId,
       channel,
       reference,
-      savedAt: this.deps.clock.now(),
+      savedAt: now,
       ...(userId !== undefined ? { userId } : {}),
     });
   }
@@ -295,6 +311,27 @@ class Assistant implements DebtorAssistant {
     if (!debtor) throw new UnknownDebtorError(operation);
     return debtor;
   }
+}
+
+/**
+ * True when two conversation references lead to the same place: equal as JSON, key order
+ * aside, but for `activityId` (the message a reply would answer, different on every turn).
+ */
+function sameAddress(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  const { activityId: _a, ...left } = a;
+  const { activityId: _b, ...right } = b;
+  return canonicalJson(left) === canonicalJson(right);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** `reference.user.id` of a Bot Framework ConversationReference, when it has that shape. */

@@ -140,11 +140,22 @@ export interface DebtorAssistant {
    * plain JSON, opaque here. The last one saved is where notices go. Pass the conversation's
    * `key` when at hand: an opt-out said on this channel before verification then binds the
    * debtor too (without it, `reference.user.id` is used when it is a string).
+   *
+   * Nothing is written when the reference is the debtor's latest already (the id of the
+   * message being answered aside). With `routine` (a later turn of a conversation that saved
+   * its reference when it verified), nothing is written either while the latest is another
+   * conversation of the debtor on the same channel saved less than
+   * {@link ROUTINE_REFERENCE_SETTLE_MS} ago: two conversations open at once would otherwise
+   * rewrite it on every message, and a notice reaches either.
    */
   saveConversationReference(
     debtorId: string,
     channel: ChannelId,
     reference: Readonly<Record<string, unknown>>,
     key?: ConversationKey,
+    options?: { readonly routine?: boolean },
   ): Promise<void>;
 }
+
+/** See {@link DebtorAssistant.saveConversationReference}. */
+export const ROUTINE_REFERENCE_SETTLE_MS = 30_000;
