@@ -1,4 +1,3 @@
-import { writeLane } from './write-lane.js';
 import { MongoBulkWriteError, MongoServerError, type Collection, type OptionalUnlessRequiredId } from 'mongodb';
 
 const DUPLICATE_KEY = 11000;
@@ -61,11 +60,10 @@ export class InsertBatcher<D extends { _id: string }> {
     const failures = new Map<number, unknown>();
     try {
       const collection = await this.collection();
-      const insert = () => collection.insertMany(
+      await collection.insertMany(
         batch.map((p) => p.doc),
         { ordered: false },
       );
-      await (process.env.LANE ? writeLane(collection.dbName).run(insert) : insert());
     } catch (error) {
       const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
       if (writeErrors.length === 0) {

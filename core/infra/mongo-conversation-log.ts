@@ -1,11 +1,9 @@
-import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type Collection, type Db } from 'mongodb';
 import type { ConversationLog, ConversationRecord, JsonObject, LoggedActivity } from '../ports/conversation-log.port.js';
 import type { Database } from './database.js';
-import { writeLane } from './write-lane.js';
+import { InsertBatcher } from './insert-batcher.js';
 
 const DUPLICATE_KEY = 11000;
-/** Largest insert batch: a group commit of claims made while the previous batch was being written. */
-const MAX_BATCH = 500;
 /** Lookups in flight at once when a history is read entry by entry. */
 const READ_PARALLELISM = 8;
 
@@ -64,13 +62,6 @@ function toLogged(doc: ActivityDoc): LoggedActivity {
   return { seq: doc.seq, activity: parseObject(doc.json, `activity ${doc._id}`) };
 }
 
-/** A claim waiting for the next batch insert. */
-interface PendingClaim {
-  readonly doc: ActivityDoc;
-  resolve(claimed: boolean): void;
-  reject(error: unknown): void;
-}
-
 /**
  * {@link ConversationLog} over two collections, `directline_conversations` and
  * `directline_activities`. Both claims are inserts on `_id` (a conversation id; a conversation
@@ -88,14 +79,16 @@ interface PendingClaim {
 export class MongoConversationLog implements ConversationLog {
   private readonly conversations: Collection<ConversationDoc>;
   private readonly activities: Collection<ActivityDoc>;
-  private pending: PendingClaim[] = [];
-  private flushing = false;
+  /** Claims made while a batch is being written go out together in the next one. */
+  private readonly claims: InsertBatcher<ActivityDoc>;
 
   constructor(database: Database) {
     const db: Db | undefined = database.connection.db;
     if (!db) throw new ConversationLogError('the database connection is not open');
     this.conversations = db.collection<ConversationDoc>('directline_conversations');
     this.activities = db.collection<ActivityDoc>('directline_activities');
+    const activities = this.activities;
+    this.claims = new InsertBatcher(async () => activities);
   }
 
   async createConversation(record: ConversationRecord): Promise<boolean> {
@@ -121,14 +114,7 @@ export class MongoConversationLog implements ConversationLog {
 
   claimSeq(conversationId: string, seq: number, activity: JsonObject): Promise<boolean> {
     const doc: ActivityDoc = { _id: activityKey(conversationId, seq), conversationId, seq, json: JSON.stringify(activity), storedAt: new Date() };
-    return new Promise<boolean>((resolve, reject) => {
-      this.pending.push({ doc, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        // Let the claims of this tick join the batch.
-        setImmediate(() => void this.flush());
-      }
-    });
+    return this.claims.insert(doc);
   }
 
   async lastSeq(conversationId: string): Promise<number> {
@@ -170,40 +156,6 @@ export class MongoConversationLog implements ConversationLog {
   async readOne(conversationId: string, seq: number): Promise<LoggedActivity | undefined> {
     const doc = await this.activities.findOne({ _id: activityKey(conversationId, seq) });
     return doc ? toLogged(doc) : undefined;
-  }
-
-  private async flush(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
-        const duplicates = new Set<number>();
-        const failures = new Map<number, unknown>();
-        try {
-          const insert = () => this.activities.insertMany(
-            batch.map((claim) => claim.doc),
-            { ordered: false },
-          );
-          await (process.env.LANE ? writeLane(this.activities.dbName).run(insert) : insert());
-        } catch (error) {
-          const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
-          if (writeErrors.length === 0) {
-            // Not a per-document failure (connection lost, ...): none of the batch is known written.
-            for (const claim of batch) claim.reject(error);
-            continue;
-          }
-          for (const e of writeErrors) {
-            if (e.code === DUPLICATE_KEY) duplicates.add(e.index);
-            else failures.set(e.index, error);
-          }
-        }
-        batch.forEach((claim, index) => {
-          if (failures.has(index)) claim.reject(failures.get(index));
-          else claim.resolve(!duplicates.has(index));
-        });
-      }
-    } finally {
-      this.flushing = false;
-    }
   }
 }
 
