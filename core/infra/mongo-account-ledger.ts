@@ -4,7 +4,7 @@ import type { AccountLedger } from '../ports/account-ledger.port.js';
 import { nativeCollection } from './conversation-models.js';
 import { PORTFOLIO_CACHE_MS } from './mongo-debtor-directory.js';
 import type { Models } from './models.js';
-import { changeCounter, ReadCache, type ChangeCounter } from './read-cache.js';
+import { changeCounter, sharedReadCache, type ChangeCounter, type ReadCache } from './read-cache.js';
 
 const DUPLICATE_KEY = 11000;
 
@@ -13,11 +13,12 @@ const DUPLICATE_KEY = 11000;
  * by `_id`; a duplicate key is an entry already written (by an earlier call or a racing one).
  *
  * The balance a conversation shows is read here: an invoice list by `debtorId`, entries by
- * `invoiceId`, each a scan of its collection on FerretDB. Reads answer from what this instance
- * read in the last {@link PORTFOLIO_CACHE_MS}, unless the portfolio was written since by any
- * repository of this process ({@link record} here, imports, payments: a {@link ChangeCounter}
- * per connection), so a payment is in the next balance at once. The indexes on `debtorId` and
- * `invoiceId` serve MongoDB.
+ * `invoiceId`, each a scan of its collection on FerretDB (an index serves MongoDB). Reads
+ * answer from what this process read before, shared by every instance on the connection,
+ * until the portfolio is written: a payment recorded here drops the entries of its invoices
+ * at once; an import, or any write of another process (seen through the `portfolio`
+ * {@link ChangeCounter} within about a second), drops everything. {@link PORTFOLIO_CACHE_MS}
+ * bounds how long an entry is kept regardless.
  */
 export class MongoAccountLedger implements AccountLedger {
   private readonly changes: ChangeCounter;
@@ -26,8 +27,9 @@ export class MongoAccountLedger implements AccountLedger {
 
   constructor(private readonly models: Pick<Models, 'Invoice' | 'Payment'>) {
     this.changes = changeCounter(models.Invoice.db, 'portfolio');
-    this.invoices = new ReadCache({ maxEntries: 10_000, ttlMs: PORTFOLIO_CACHE_MS, counter: this.changes });
-    this.entries = new ReadCache({ maxEntries: 10_000, ttlMs: PORTFOLIO_CACHE_MS, counter: this.changes });
+    const options = { maxEntries: 10_000, ttlMs: PORTFOLIO_CACHE_MS, counter: this.changes, refresh: false };
+    this.invoices = sharedReadCache(models.Invoice.db, 'ledger.invoices', options);
+    this.entries = sharedReadCache(models.Invoice.db, 'ledger.entries', options);
   }
 
   async invoicesOf(debtorId: string): Promise<Invoice[]> {
@@ -73,7 +75,10 @@ export class MongoAccountLedger implements AccountLedger {
     try {
       return await this.insert(entries);
     } finally {
-      this.changes.bump();
+      // The entries of these invoices changed, nothing else: other debtors' balances stay cached.
+      const invoiceIds = new Set(entries.map((e) => e.invoiceId));
+      this.entries.deleteWhere((key) => key.split('\u0000').some((id) => invoiceIds.has(id)));
+      await this.changes.publish();
     }
   }
 

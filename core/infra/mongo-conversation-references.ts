@@ -7,10 +7,11 @@ import { ConversationStore } from './conversation-store.js';
 import { changeCounter, ReadCache, type ChangeCounter } from './read-cache.js';
 
 /**
- * How long {@link MongoConversationReferences.latest} trusts what it read: the longest a
- * reference saved by another process (this one's are seen at once) can go unnoticed here.
+ * The longest {@link MongoConversationReferences.latest} keeps what it read. References saved
+ * by this process are seen at once, by other processes within about a second (the
+ * `references` {@link ChangeCounter}); this bound is for when a change stamp could not be written.
  */
-export const REFERENCE_CACHE_MS = 10_000;
+export const REFERENCE_CACHE_MS = 60_000;
 
 /**
  * {@link ConversationReferences} in `conversation_references`, one document per debtor and
@@ -25,9 +26,9 @@ export const REFERENCE_CACHE_MS = 10_000;
  * next save of that conversation (every verified turn asks) writes it.
  *
  * Every verified turn asks for the latest reference (to save its own only when it changed):
- * {@link MongoConversationReferences.latest} answers from what this instance read in the last {@link REFERENCE_CACHE_MS},
- * unless a reference was saved since by any repository of this process (a
- * {@link ChangeCounter} per connection).
+ * {@link MongoConversationReferences.latest} answers from what this instance read, until a
+ * reference is saved by any repository of this process or, seen within about a second,
+ * another one (a {@link ChangeCounter} per connection).
  */
 export class MongoConversationReferences extends ConversationStore implements ConversationReferences {
   private readonly changes: ChangeCounter;
@@ -36,14 +37,14 @@ export class MongoConversationReferences extends ConversationStore implements Co
   constructor(connection: Connection) {
     super(connection);
     this.changes = changeCounter(connection, 'references');
-    this.cache = new ReadCache({ maxEntries: 10_000, ttlMs: REFERENCE_CACHE_MS, counter: this.changes });
+    this.cache = new ReadCache({ maxEntries: 10_000, ttlMs: REFERENCE_CACHE_MS, counter: this.changes, refresh: false });
   }
 
   async save(ref: StoredConversationReference): Promise<void> {
     try {
       await this.write(ref);
     } finally {
-      this.changes.bump();
+      await this.changes.bump();
     }
   }
 

@@ -3,20 +3,22 @@ import type { Debtor, Language } from '../domain/portfolio.js';
 import type { DebtorDirectory } from '../ports/debtor-directory.port.js';
 import { nativeCollection } from './conversation-models.js';
 import type { DebtorDoc, Models } from './models.js';
-import { changeCounter, ReadCache, type ChangeCounter } from './read-cache.js';
+import { changeCounter, sharedReadCache, type ChangeCounter, type ReadCache } from './read-cache.js';
 
 /**
- * How long a debtor, an invoice list or ledger entries read for a conversation are trusted
- * (the debtor directory and the account ledger): the longest an import or a payment written
- * by another process (this one's are seen at once) can go unnoticed by this one's bot.
+ * The longest a debtor, an invoice list or ledger entries read for a conversation are kept
+ * (the debtor directory and the account ledger). Writes drop them sooner: this process's at
+ * once, other processes' within about a second (see {@link ChangeCounter}); this bound is for
+ * changes made around Cobrabot (by hand in the database) and for when a change stamp could not
+ * be written.
  */
-export const PORTFOLIO_CACHE_MS = 10_000;
+export const PORTFOLIO_CACHE_MS = 2 * 60_000;
 
 /**
  * {@link DebtorDirectory} over the `debtors` collection the import writes. {@link find}
- * answers from what this instance read in the last {@link PORTFOLIO_CACHE_MS}, unless the
- * portfolio was written since by any repository of this process (a {@link ChangeCounter}
- * per connection, bumped by imports, payments and language changes).
+ * answers from what this process read before (one cache per connection), until the debtor is
+ * written: a language change here drops that debtor; an import, or a write of another process
+ * (the `portfolio` {@link ChangeCounter}), drops everything.
  */
 export class MongoDebtorDirectory implements DebtorDirectory {
   private readonly changes: ChangeCounter;
@@ -24,7 +26,7 @@ export class MongoDebtorDirectory implements DebtorDirectory {
 
   constructor(private readonly models: Pick<Models, 'Debtor'>) {
     this.changes = changeCounter(models.Debtor.db, 'portfolio');
-    this.cache = new ReadCache({ maxEntries: 10_000, ttlMs: PORTFOLIO_CACHE_MS, counter: this.changes });
+    this.cache = sharedReadCache(models.Debtor.db, 'debtors', { maxEntries: 10_000, ttlMs: PORTFOLIO_CACHE_MS, counter: this.changes, refresh: false });
   }
 
   async find(debtorId: string): Promise<Debtor | undefined> {
@@ -47,7 +49,8 @@ export class MongoDebtorDirectory implements DebtorDirectory {
       const result = await this.collection().updateOne({ _id: debtorId }, { $set: { language, updatedAt: new Date() } });
       return result.matchedCount > 0;
     } finally {
-      this.changes.bump();
+      this.cache.delete(debtorId);
+      await this.changes.publish();
     }
   }
 

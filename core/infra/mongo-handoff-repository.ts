@@ -7,10 +7,11 @@ import { ConversationStore } from './conversation-store.js';
 import { changeCounter, ReadCache, type ChangeCounter } from './read-cache.js';
 
 /**
- * How long {@link MongoHandoffRepository.find} trusts what it read: the longest a hand-off
- * made by another process (this one's are seen at once) can go unnoticed by this one's bot.
+ * The longest {@link MongoHandoffRepository.find} keeps what it read. Hand-offs written by
+ * this process are seen at once, by other processes within about a second (the `handoffs`
+ * {@link ChangeCounter}); this bound is for when a change stamp could not be written.
  */
-export const HANDOFF_CACHE_MS = 5_000;
+export const HANDOFF_CACHE_MS = 60_000;
 
 /**
  * {@link HandoffRepository} in `handoffs`, one document per conversation. The first request
@@ -19,10 +20,9 @@ export const HANDOFF_CACHE_MS = 5_000;
  * conversation as it is.
  *
  * Every turn asks who answers its conversation: {@link find} answers from what this instance
- * read in the last {@link HANDOFF_CACHE_MS}, unless a hand-off was written since by any
- * repository of this process (a {@link ChangeCounter} per connection), so a queued
- * conversation is silent from the next turn on, and a hand-off written by another process is
- * seen within that time.
+ * read, until a hand-off is written: by any repository of this process (a
+ * {@link ChangeCounter} per connection), so a queued conversation is silent from the next
+ * turn on, or by another process (its change stamp, seen within about a second).
  */
 export class MongoHandoffRepository extends ConversationStore implements HandoffRepository {
   private readonly changes: ChangeCounter;
@@ -31,7 +31,7 @@ export class MongoHandoffRepository extends ConversationStore implements Handoff
   constructor(connection: Connection) {
     super(connection);
     this.changes = changeCounter(connection, 'handoffs');
-    this.cache = new ReadCache({ maxEntries: 10_000, ttlMs: HANDOFF_CACHE_MS, counter: this.changes });
+    this.cache = new ReadCache({ maxEntries: 10_000, ttlMs: HANDOFF_CACHE_MS, counter: this.changes, refresh: false });
   }
 
   async find(key: ConversationKey): Promise<HandoffRecord | undefined> {
@@ -58,7 +58,7 @@ export class MongoHandoffRepository extends ConversationStore implements Handoff
         await collection.updateOne({ _id, state: 'bot' }, { $set: queued });
       }
     } finally {
-      this.changes.bump();
+      await this.changes.bump();
     }
     const doc = await collection.findOne({ _id });
     if (!doc) throw new Error('MongoHandoffRepository: handoff claimed but not found');

@@ -87,7 +87,7 @@ export class MongoPortfolioStore implements PortfolioStore {
       ]);
     } finally {
       // Balances and profiles read before this batch are stale for every reader of this process.
-      changeCounter(this.models.Debtor.db, 'portfolio').bump();
+      await changeCounter(this.models.Debtor.db, 'portfolio').bump();
     }
   }
 

@@ -1,38 +1,174 @@
+import type { Collection, Db } from 'mongodb';
+
+/** The families of data whose writes invalidate caches. */
+export type ChangeFamily = 'portfolio' | 'handoffs' | 'references';
+
+/** Stored shape of a change stamp in `change_stamps`: `_id` is the family, `n` counts its writes. */
+interface ChangeStampDoc {
+  _id: string;
+  n: number;
+  at: Date;
+}
+
+/** Options of {@link ChangeCounter}. */
+export interface ChangeCounterOptions {
+  /** Where the stamps shared by every process on the database live; absent, this process only. */
+  readonly stamps?: () => Collection<ChangeStampDoc> | undefined;
+  /** The family counted. */
+  readonly family?: ChangeFamily;
+  /** Reads the shared stamp at most this often, in milliseconds (default 1,000). */
+  readonly pollMs?: number;
+  /** Milliseconds, monotonic (default `performance.now`). */
+  readonly now?: () => number;
+}
+
 /**
- * Counts the writes this process made to one family of data (the portfolio, the hand-offs,
- * the conversation references) on one database connection. Every repository that writes the
- * family bumps it once its write is done (or failed: part of it may be written); every
- * {@link ReadCache} over the family forgets what it read before the last bump. So a write made
- * through any repository instance of this process is seen at once by every reader of this
- * process, whichever instance it uses.
+ * Counts the writes made to one family of data (the portfolio, the hand-offs, the conversation
+ * references) on one database. Every repository that writes the family bumps it once its write
+ * is done (or failed: part of it may be written); every {@link ReadCache} over the family
+ * forgets what it read before the value last changed.
+ *
+ * A bump is seen at once by every reader of this process, whichever repository instance it
+ * uses. Writes of other processes (`cobrabot import` while `npm start` runs, a second server)
+ * are seen through a stamp per family in the `change_stamps` collection: a bump increments it,
+ * and reading {@link value} re-reads it in the background at most once per `pollMs` (one `_id`
+ * look-up in a collection of three documents). The value changes when the stamp moved by more
+ * than this process's own bumps, so another process's write reaches this one's caches within
+ * about `pollMs`, and this process's own writes do not invalidate its caches twice.
  */
 export class ChangeCounter {
-  private count = 0;
+  private local = 0;
+  private remote = 0;
+  /** The stamp as this process last knew it (undefined: not read yet). */
+  private known: number | undefined;
+  private lastPoll = -Infinity;
+  private polling = false;
+  private readonly now: () => number;
 
-  get value(): number {
-    return this.count;
+  constructor(private readonly options: ChangeCounterOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
   }
 
-  bump(): void {
-    this.count = (this.count + 1) % Number.MAX_SAFE_INTEGER;
+  /** Changes whenever the family was written, here or (within about `pollMs`) elsewhere. */
+  get value(): number {
+    this.poll();
+    return (this.local + this.remote) % Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * Records a write of the family: at once for this process, and in the shared stamp for the
+   * others. Never rejects: were the stamp not written, other processes still re-read once their
+   * caches' entries expire.
+   */
+  async bump(): Promise<void> {
+    this.local++;
+    await this.publish();
+  }
+
+  /** Changes the value for this process only, as a write would, without telling others. */
+  forget(): void {
+    this.local++;
+  }
+
+  /**
+   * Tells the other processes only, for a write whose stale entries this process already
+   * dropped itself (a payment drops the entries of its invoices, not every debtor's).
+   */
+  async publish(): Promise<void> {
+    const stamps = this.stampCollection();
+    if (!stamps) return;
+    try {
+      const doc = await stamps.findOneAndUpdate({ _id: this.family() }, { $inc: { n: 1 }, $set: { at: new Date() } }, { upsert: true, returnDocument: 'after' });
+      if (doc) this.learn(doc.n, 1);
+    } catch (error) {
+      // See above: the caches' time limit is the fallback. Kept for whoever looks.
+      this.lastPublishError = error;
+    }
+  }
+
+  /** The last failure to write the shared stamp, if any (other processes then rely on their caches' time limits). */
+  lastPublishError: unknown;
+
+  /** Reads the shared stamp again if the last read is older than `pollMs`. */
+  private poll(): void {
+    const stamps = this.stampCollection();
+    if (!stamps || this.polling || this.now() - this.lastPoll < (this.options.pollMs ?? 1000)) return;
+    this.polling = true;
+    this.lastPoll = this.now();
+    stamps
+      .findOne({ _id: this.family() })
+      .then(
+        (doc) => this.learn(doc?.n ?? 0, 0),
+        () => undefined,
+      )
+      .finally(() => {
+        this.polling = false;
+      });
+  }
+
+  /**
+   * The stamp is `n` after `own` writes of this process: anything beyond them came from
+   * elsewhere. The first stamp read counts as a change too: what was read before it is not
+   * known to be newer than it.
+   */
+  private learn(n: number, own: number): void {
+    if (this.known === undefined || n !== this.known + own) this.remote++;
+    if (this.known === undefined || n > this.known) this.known = n;
+  }
+
+  private family(): string {
+    return this.options.family ?? 'portfolio';
+  }
+
+  private stampCollection(): Collection<ChangeStampDoc> | undefined {
+    return this.options.stamps?.();
   }
 }
 
 const counters = new WeakMap<object, Map<string, ChangeCounter>>();
 
-/** The {@link ChangeCounter} of `family` on `scope` (a database connection), made on first use. */
-export function changeCounter(scope: object, family: 'portfolio' | 'handoffs' | 'references'): ChangeCounter {
-  let families = counters.get(scope);
-  if (!families) {
-    families = new Map();
-    counters.set(scope, families);
+/** What `registry` holds under `scope` and `name`, made by `make` on first use. */
+function perScope<T>(registry: WeakMap<object, Map<string, T>>, scope: object, name: string, make: () => T): T {
+  let named = registry.get(scope);
+  if (!named) {
+    named = new Map();
+    registry.set(scope, named);
   }
-  let counter = families.get(family);
-  if (!counter) {
-    counter = new ChangeCounter();
-    families.set(family, counter);
+  let value = named.get(name);
+  if (value === undefined) {
+    value = make();
+    named.set(name, value);
   }
-  return counter;
+  return value;
+}
+
+/**
+ * The {@link ChangeCounter} of `family` on `scope`, made on first use. `scope` is the database
+ * connection (a mongoose `Connection`); its `db` holds the shared stamps.
+ */
+export function changeCounter(scope: object, family: ChangeFamily): ChangeCounter {
+  return perScope(counters, scope, family, () => new ChangeCounter({ family, stamps: () => (scope as { db?: Db }).db?.collection<ChangeStampDoc>('change_stamps') }));
+}
+
+/**
+ * Makes every cache over `scope` (a database connection) forget what it read, as though each
+ * family had been written here: for writes that went around the repositories (a collection
+ * emptied by hand, a database dropped in a test). Other processes are not told.
+ */
+export function forgetReads(scope: object): void {
+  for (const counter of counters.get(scope)?.values() ?? []) counter.forget();
+  for (const cache of shared.get(scope)?.values() ?? []) cache.clear();
+}
+
+const shared = new WeakMap<object, Map<string, ReadCache<unknown, unknown>>>();
+
+/**
+ * The {@link ReadCache} called `name` on `scope` (a database connection), made with `options`
+ * on first use: every repository instance of this process over that data shares it, so that
+ * one of them dropping an entry it made stale drops it for all.
+ */
+export function sharedReadCache<K, V>(scope: object, name: string, options: ReadCacheOptions): ReadCache<K, V> {
+  return perScope(shared, scope, name, () => new ReadCache<unknown, unknown>(options)) as ReadCache<K, V>;
 }
 
 /** Options of {@link ReadCache}. */
@@ -88,6 +224,10 @@ interface Entry<V> {
 export class ReadCache<K, V> {
   private readonly entries = new Map<K, Entry<V>>();
   private readonly refreshing = new Set<K>();
+  /** Orders reads and drops: a read that began before a drop of its key is not kept. */
+  private ticks = 0;
+  private readonly dropped = new Map<K, number>();
+  private readonly inflight = new Map<K, { readonly value: Promise<V>; readonly began: number; readonly generation: number }>();
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -114,15 +254,61 @@ export class ReadCache<K, V> {
     this.store(key, value, this.now(), this.generation());
   }
 
+  /** Drops the entry of `key` (its data was just written), and any read of it in flight is not kept. */
   delete(key: K): void {
     this.entries.delete(key);
+    this.drop(key);
   }
 
-  private async load(key: K, load: () => Promise<V>): Promise<V> {
+  /** Drops every entry, as {@link delete} does each. */
+  clear(): void {
+    this.deleteWhere(() => true);
+  }
+
+  /** Drops every entry whose key matches, as {@link delete} does. */
+  deleteWhere(matches: (key: K) => boolean): void {
+    for (const key of [...this.entries.keys()]) {
+      if (!matches(key)) continue;
+      this.entries.delete(key);
+      this.drop(key);
+    }
+  }
+
+  private drop(key: K): void {
+    this.dropped.delete(key);
+    this.dropped.set(key, ++this.ticks);
+    // Reads take milliseconds: drops far older than the newest thousands are of no use.
+    while (this.dropped.size > Math.max(1_000, this.options.maxEntries)) {
+      const oldest = this.dropped.keys().next();
+      if (oldest.done) break;
+      this.dropped.delete(oldest.value);
+    }
+  }
+
+  private load(key: K, load: () => Promise<V>): Promise<V> {
+    // The same read already in flight, and nothing written since it began: share it.
+    const flying = this.inflight.get(key);
+    if (flying && flying.generation === this.generation() && (this.dropped.get(key) ?? 0) < flying.began) return flying.value;
+    const began = this.ticks + 1;
+    const generation = this.generation();
+    const value = this.loadAndKeep(key, load);
+    const entry = { value, began, generation };
+    this.inflight.set(key, entry);
+    const done = () => {
+      if (this.inflight.get(key) === entry) this.inflight.delete(key);
+    };
+    value.then(done, done);
+    return value;
+  }
+
+  private async loadAndKeep(key: K, load: () => Promise<V>): Promise<V> {
     // Taken before the read: a write that lands while it runs makes its result untrusted.
     const generation = this.generation();
     const at = this.now();
+    const began = ++this.ticks;
     const value = await load();
+    // Dropped while the read ran: the read may have missed the write.
+    if ((this.dropped.get(key) ?? 0) > began) return value;
     // A value set while the read ran is newer than what the read found.
     const current = this.entries.get(key);
     if (!current || current.at < at) this.store(key, value, at, generation);

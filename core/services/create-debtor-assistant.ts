@@ -98,20 +98,36 @@ class Assistant implements DebtorAssistant {
     });
   }
 
-  verifyLinkToken(token: string): Promise<Outcome<DebtorProfile, 'invalid' | 'expired' | 'unknown-debtor'>> {
-    return this.identity.verifyLinkToken(token);
+  async verifyLinkToken(token: string): Promise<Outcome<DebtorProfile, 'invalid' | 'expired' | 'unknown-debtor'>> {
+    return this.verified(await this.identity.verifyLinkToken(token));
   }
 
-  verifyByPhone(phone: string): Promise<Outcome<DebtorProfile, 'unknown-phone'>> {
-    return this.identity.verifyByPhone(phone);
+  async verifyByPhone(phone: string): Promise<Outcome<DebtorProfile, 'unknown-phone'>> {
+    return this.verified(await this.identity.verifyByPhone(phone));
   }
 
-  verifyByTelegramUser(telegramUserId: string): Promise<Outcome<DebtorProfile, 'unknown-user'>> {
-    return this.identity.verifyByTelegramUser(telegramUserId);
+  async verifyByTelegramUser(telegramUserId: string): Promise<Outcome<DebtorProfile, 'unknown-user'>> {
+    return this.verified(await this.identity.verifyByTelegramUser(telegramUserId));
   }
 
-  verifyDocument(key: ConversationKey, debtorId: string, last4: string): Promise<DocumentVerification> {
-    return this.identity.verifyDocument(key, debtorId, last4);
+  async verifyDocument(key: ConversationKey, debtorId: string, last4: string): Promise<DocumentVerification> {
+    return this.verified(await this.identity.verifyDocument(key, debtorId, last4));
+  }
+
+  /**
+   * A debtor just verified will most likely ask for the balance next: the ledger starts
+   * reading the account now, in the background, so that the answer does not wait for it
+   * (on FerretDB that read scans the invoices). A failure here is the balance's to meet.
+   */
+  private verified<R extends { ok: boolean; value?: DebtorProfile }>(result: R): R {
+    const debtorId = result.ok ? result.value?.debtorId : undefined;
+    if (debtorId) {
+      this.deps.ledger
+        .invoicesOf(debtorId)
+        .then((invoices) => (invoices.length ? this.deps.ledger.entriesFor(invoices.map((i) => i.invoiceId)) : []))
+        .catch(() => undefined);
+    }
+    return result;
   }
 
   verificationLock(key: ConversationKey): Promise<Date | undefined> {

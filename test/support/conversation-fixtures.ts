@@ -1,3 +1,4 @@
+import { forgetReads } from '../../core/infra/read-cache.js';
 import type { Model } from 'mongoose';
 import type { ChannelId, ConversationKey } from '../../core/domain/conversation.js';
 import type { DebtorNotice } from '../../core/domain/debtor-notice.js';
@@ -94,6 +95,8 @@ export async function seedPortfolio(db: Database): Promise<void> {
 export async function clearAll(db: Database): Promise<void> {
   const models: Model<unknown>[] = [...Object.values(db.models), ...Object.values(conversationModelsFor(db.connection))];
   await Promise.all(models.map((m) => m.deleteMany({})));
+  // Emptied around the repositories: what their caches read is gone.
+  forgetReads(db.connection);
 }
 
 /** An assistant and the local payments on the test database, sharing one clock and messenger. */

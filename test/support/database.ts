@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connectDatabase, type Database } from '../../core/infra/database.js';
+import { forgetReads } from '../../core/infra/read-cache.js';
 
 /** The URI of a fresh, empty database on the run's FerretDB. */
 export function freshDatabaseUri(): string {
@@ -32,4 +33,6 @@ export function useTestDatabase(): () => Database {
 /** Empties every collection of the database between tests. */
 export async function clearCollections(db: Database): Promise<void> {
   await Promise.all(Object.values(db.models).map((m) => m.deleteMany({})));
+  // Emptied around the repositories: what their caches read is gone.
+  forgetReads(db.connection);
 }
