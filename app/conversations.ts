@@ -25,6 +25,8 @@ export interface Conversations {
   readonly payments: LocalPayments;
   /** Mount for {@link buildServer}'s `webchat` option. */
   readonly webchat: WebChatMount;
+  /** Writes the conversation state still in memory only (call it once the server stopped taking turns). */
+  flush(): Promise<void>;
 }
 
 /** Choices of {@link buildConversations}. */
@@ -49,10 +51,13 @@ export async function buildConversations(runtime: Runtime, logger: Logger, optio
     logger,
   });
   const assistant = buildDebtorAssistant(runtime, messenger, { creditorName: config.creditorName, ...options });
+  const state = MongoKeyValueStore.forDatabase(db, {
+    onWriteFailed: (key, error) => logger.error({ err: error, key }, 'conversation state could not be written to the database; it is kept in memory only'),
+  });
   const bot = new DebtorBot({
     assistant,
     translator: I18nextTranslator.load(),
-    storage: new BotStorage(MongoKeyValueStore.forDatabase(db)),
+    storage: new BotStorage(state),
     logger,
     defaults: { language: config.defaultLocale, timezone: config.defaultTimezone },
   });
@@ -72,5 +77,6 @@ export async function buildConversations(runtime: Runtime, logger: Logger, optio
       creditorName: assistant.creditorName,
       defaultLocale: config.defaultLocale,
     },
+    flush: () => state.flush(),
   };
 }

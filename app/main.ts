@@ -247,6 +247,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, out: Nod
       (closing ??= (async () => {
         try {
           await running.close();
+          // No turn runs now: the conversation state still in memory goes to the database.
+          if (!(await settlesWithin(conversations.flush(), DB_CLOSE_TIMEOUT_MS))) {
+            logger.warn({ timeoutMs: DB_CLOSE_TIMEOUT_MS }, 'conversation state was still being written at shutdown; the last turns of some conversations may be forgotten');
+          }
           if (!(await settlesWithin(runtime.close(), DB_CLOSE_TIMEOUT_MS))) {
             // The MongoDB driver can wait forever to end its sessions on a connection whose server
             // died: give up on the connection, but still stop the embedded database.

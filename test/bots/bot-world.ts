@@ -1,3 +1,4 @@
+import { forgetReads } from '../../core/infra/read-cache.js';
 import type { TurnContext } from 'botbuilder';
 import { buildDebtorAssistant, buildLocalPayments } from '../../app/assistant.js';
 import type { Runtime } from '../../app/runtime.js';
@@ -103,8 +104,11 @@ export interface BotWorld {
   chat(options?: ChatOptions): Chat;
   /** The conversation key the bot uses for a chat. */
   keyOf(chat: Chat): ConversationKey;
-  /** Rebuilds bot and adapter around `assistant` (a test may wrap it to inject a failure). */
-  rebuild(assistant?: DebtorAssistant): void;
+  /**
+   * Restarts bot and adapter around `assistant` (a test may wrap it to inject a failure): the
+   * conversation state still in memory is written first, as the server does when it stops.
+   */
+  rebuild(assistant?: DebtorAssistant): Promise<void>;
 }
 
 /**
@@ -121,6 +125,7 @@ export function useBotWorld(): BotWorld {
   let runtime: Runtime;
   let messenger: AdapterMessenger;
 
+  let state: MongoKeyValueStore | undefined;
   const world: BotWorld = {
     db,
     clock,
@@ -135,12 +140,14 @@ export function useBotWorld(): BotWorld {
       conversationId: chat.conversationId,
       userId: chat.userId,
     }),
-    rebuild(assistant = buildDebtorAssistant(runtime, messenger, { clock, creditorName: CREDITOR, linkTokenSecret: Buffer.alloc(32, 7) })) {
+    async rebuild(assistant = buildDebtorAssistant(runtime, messenger, { clock, creditorName: CREDITOR, linkTokenSecret: Buffer.alloc(32, 7) })) {
+      await state?.flush();
+      state = MongoKeyValueStore.forDatabase(db());
       world.assistant = assistant;
       world.bot = new DebtorBot({
         assistant,
         translator,
-        storage: new BotStorage(MongoKeyValueStore.forDatabase(db())),
+        storage: new BotStorage(state),
         logger,
         defaults: { language: 'es', timezone: 'America/Mexico_City' },
         now: () => clock.now(),
@@ -169,7 +176,9 @@ export function useBotWorld(): BotWorld {
     // Debtors may have switched language in an earlier test.
     await db().models.Debtor.updateOne({ _id: 'D-100' }, { $set: { language: 'es' } });
     await db().models.Debtor.updateOne({ _id: 'D-200' }, { $set: { language: 'en' } });
-    world.rebuild();
+    // Written around the repositories: what their caches read is stale.
+    forgetReads(db().connection);
+    await world.rebuild();
     world.payments = buildLocalPayments(runtime, messenger, { clock, creditorName: CREDITOR });
   });
 

@@ -79,7 +79,7 @@ describe('DebtorBot middleware', () => {
     it('keeps the verified debtor in conversation state across turns and bot restarts', async () => {
       const chat = world.chat();
       await verifyAs(chat, 'john');
-      world.rebuild();
+      await world.rebuild();
       const again = world.adapter.chat({ conversationId: chat.conversationId, userId: chat.userId });
       expect((await again.say('balance')).text).to.include('Invoice INV-201');
     });
@@ -107,7 +107,7 @@ describe('DebtorBot middleware', () => {
     it('apologises in Spanish, logs no personal data, and keeps the conversation alive', async () => {
       const chat = world.chat();
       await verifyAs(chat, 'ana');
-      world.rebuild(failing(world.assistant, 'balance'));
+      await world.rebuild(failing(world.assistant, 'balance'));
       const chatAfterFailure = world.adapter.chat({ conversationId: chat.conversationId, userId: chat.userId });
       const reply = await chatAfterFailure.say('saldo');
       expect(reply.messages).to.deep.equal(['Lo siento, tuve un problema técnico y no pude atender su mensaje. Por favor, inténtelo de nuevo en unos minutos.']);
@@ -121,7 +121,7 @@ describe('DebtorBot middleware', () => {
     it('apologises in English to an English speaker', async () => {
       const chat = world.chat();
       await verifyAs(chat, 'john');
-      world.rebuild(failing(world.assistant, 'createPaymentLink'));
+      await world.rebuild(failing(world.assistant, 'createPaymentLink'));
       const again = world.adapter.chat({ conversationId: chat.conversationId, userId: chat.userId });
       await again.say('pay');
       expect((await again.say('1')).messages).to.deep.equal(["Sorry, I ran into a technical problem and couldn't handle your message. Please try again in a few minutes."]);
@@ -145,7 +145,7 @@ describe('DebtorBot middleware', () => {
     });
 
     it('apologises even when the transcript store is down, logging that the apology failed to be kept', async () => {
-      world.rebuild(failing(world.assistant, 'recordTranscript'));
+      await world.rebuild(failing(world.assistant, 'recordTranscript'));
       const reply = await world.chat().say('hello');
       expect(reply.messages).to.deep.equal(["Sorry, I ran into a technical problem and couldn't handle your message. Please try again in a few minutes."]);
       expect(world.logger.entries.map((e) => e.details.event)).to.deep.equal(['turn-failed', 'apology-failed']);

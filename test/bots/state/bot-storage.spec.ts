@@ -8,6 +8,8 @@ describe('BotStorage over MongoKeyValueStore (FerretDB)', () => {
   let storage: BotStorage;
   let store: MongoKeyValueStore;
   beforeEach(async () => {
+    // The last test's store may still be writing in the background.
+    if (store) await store.flush();
     await db().connection.db!.collection(BOT_STATE_COLLECTION).deleteMany({});
     store = MongoKeyValueStore.forDatabase(db());
     storage = new BotStorage(store);
@@ -26,6 +28,7 @@ describe('BotStorage over MongoKeyValueStore (FerretDB)', () => {
 
   it('keeps each item as one JSON string under its key in bot_state', async () => {
     await storage.write({ k1: { a: 1 } });
+    await store.flush();
     const doc = await db().connection.db!.collection<BotStateDoc>(BOT_STATE_COLLECTION).findOne({ _id: 'k1' });
     expect(doc?.json).to.equal('{"a":1}');
     expect(doc?.eTag).to.be.a('string');
