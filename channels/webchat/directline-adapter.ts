@@ -87,8 +87,10 @@ function asBotActivity(json: JsonObject): Partial<Activity> {
  *
  * Turns of one conversation run one at a time (botbuilder does not serialise them, and its
  * state is written with eTag `*`); different conversations run concurrently. Proactive turns
- * (`continueConversationAsync`) queue with the others; one started from inside a turn of the
- * same conversation runs at once rather than waiting for itself.
+ * (`continueConversationAsync`) queue with the others, except while a turn of their
+ * conversation is running: then they run at once, beside it, since they may have been started
+ * from inside it and must not wait for themselves. So a proactive logic sends, and leaves
+ * conversation state alone (a notice does exactly that).
  *
  * What the bot sends: `message`, `event` and other types are stored and delivered with a
  * server id and timestamp and `from.role: 'bot'`; `typing` is delivered live and not stored
@@ -265,7 +267,8 @@ export class DirectLineAdapter extends BotAdapter {
     const activity = TurnContext.applyConversationReference({ type: 'event', name: 'ContinueConversation' }, reference, true);
     activity.channelId = DIRECT_LINE_CHANNEL_ID;
     activity.serviceUrl = this.serviceUrl;
-    await this.processActivity(activity, logic);
+    if (this.turns.running(conversationId)) await this.track(this.runMiddleware(new TurnContext(this, activity), logic));
+    else await this.processActivity(activity, logic);
   }
 
   /**

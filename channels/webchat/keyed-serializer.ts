@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { DirectLineError } from './directline-error.js';
 
 /** What {@link KeyedSerializer} reports when a job overstays its time. */
@@ -9,14 +8,17 @@ export type OverdueHandler = (key: string, ms: number) => void;
  * does not serialise the turns of a conversation, and its state is written with eTag `*`: two
  * overlapping turns would overwrite each other's dialog state.
  *
- * A job that calls {@link KeyedSerializer.run} again for a key it already holds (a turn sending a
- * proactive message to its own conversation) runs at once instead of waiting for itself.
+ * It does not know who calls it: a job that waits (through {@link KeyedSerializer.run}) for its
+ * own key waits for itself. Callers that may be inside a job ask {@link KeyedSerializer.running}
+ * first. (Telling who calls would take an `AsyncLocalStorage`, whose promise hooks slow down
+ * every promise of the process by a tenth or more.)
  * A job running longer than `timeoutMs` stops holding its key, so one hung bot call cannot
  * silence a conversation for ever; the job keeps running and its caller gets a `TurnTimeout`.
  */
 export class KeyedSerializer {
   private readonly tails = new Map<string, Promise<void>>();
-  private readonly held = new AsyncLocalStorage<ReadonlySet<string>>();
+  /** Keys whose job is running now (not just waiting). */
+  private readonly holders = new Set<string>();
 
   constructor(
     private readonly timeoutMs?: number,
@@ -28,10 +30,12 @@ export class KeyedSerializer {
     return this.tails.size;
   }
 
-  async run<T>(key: string, job: () => Promise<T>): Promise<T> {
-    const held = this.held.getStore();
-    if (held?.has(key)) return job();
+  /** True while a job of `key` runs. */
+  running(key: string): boolean {
+    return this.holders.has(key);
+  }
 
+  async run<T>(key: string, job: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => {
@@ -40,10 +44,12 @@ export class KeyedSerializer {
     const tail = previous.then(() => mine);
     this.tails.set(key, tail);
     await previous;
+    this.holders.add(key);
     try {
-      const running = this.held.run(new Set([...(held ?? []), key]), job);
+      const running = job();
       return this.timeoutMs === undefined ? await running : await this.withTimeout(key, running, this.timeoutMs);
     } finally {
+      this.holders.delete(key);
       release();
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
