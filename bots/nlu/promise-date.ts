@@ -40,6 +40,8 @@ export function parsePromiseDate(text: string, context: DateContext): CalendarDa
   const norm = normalize(text);
   const phrase = phraseDate(norm, context.today);
   if (phrase) return phrase;
+  // chrono takes a millisecond or two per language: most messages hold nothing it could read.
+  if (!mayHoldDate(norm)) return undefined;
   const other: Language = context.language === 'es' ? 'en' : 'es';
   return chronoDate(text, context.language, context) ?? chronoDate(text, other, context) ?? dayOfMonth(norm, context.today);
 }
@@ -52,6 +54,20 @@ export function mentionsOtherDay(text: string): boolean {
   const today = '2024-06-12';
   const date = parsePromiseDate(text, { today, language: 'es', dayFirst: true }) ?? parsePromiseDate(text, { today, language: 'en', dayFirst: false });
   return date !== undefined && date !== today;
+}
+
+/**
+ * Beginnings of the words a date can be written with, in either language, accents removed:
+ * weekdays, months (and their abbreviations), relative days, and the units of time. A text
+ * with none of them and no digit holds no date chrono would find; a text with one is still
+ * only a candidate (`mar` begins `marzo` and `martes`, but also `marcar`).
+ */
+const DATE_WORD =
+  /\b(lun|mart|mier|juev|vier|sab|dom|ene|feb|mar|abr|may|jun|jul|ago|sep|set|oct|nov|dic|hoy|manana|pasado|proxim|siguiente|viene|semana|mes|ano|dia|quincena|fin|noche|tarde|mediodia|mon|tue|wed|thu|fri|sat|sun|jan|apr|aug|dec|today|tomorrow|tonight|next|week|month|year|day|fortnight|end|noon|midnight|morning|evening|afternoon|this|coming|last|ago|in|within|from|after|yesterday|ayer|anteayer|dentro|desde|despues|luego)/;
+
+/** False only when `norm` (normalized text) surely holds no date. */
+function mayHoldDate(norm: string): boolean {
+  return /\d/.test(norm) || DATE_WORD.test(norm);
 }
 
 /** Phrases chrono misreads or lacks, in either language. */
