@@ -4,7 +4,7 @@ import { CHANNELS, type ChannelId } from '../domain/conversation.js';
 import type { ConversationReferences, StoredConversationReference } from '../ports/conversation-references.port.js';
 import { insertOnce, isDuplicateKey, type ConversationReferenceDoc } from './conversation-models.js';
 import { ConversationStore } from './conversation-store.js';
-import { changeCounter, ReadCache, type ChangeCounter } from './read-cache.js';
+import { changeCounter, sharedReadCache, type ChangeCounter, type ReadCache } from './read-cache.js';
 
 /**
  * The longest {@link MongoConversationReferences.latest} keeps what it read. References saved
@@ -26,9 +26,9 @@ export const REFERENCE_CACHE_MS = 60_000;
  * next save of that conversation (every verified turn asks) writes it.
  *
  * Every verified turn asks for the latest reference (to save its own only when it changed):
- * {@link MongoConversationReferences.latest} answers from what this instance read, until a
- * reference is saved by any repository of this process or, seen within about a second,
- * another one (a {@link ChangeCounter} per connection).
+ * {@link MongoConversationReferences.latest} answers from what this process read (one cache
+ * per connection): a save here drops that debtor's entry, a save by another process (seen
+ * through the `references` {@link ChangeCounter} within about a second) drops them all.
  */
 export class MongoConversationReferences extends ConversationStore implements ConversationReferences {
   private readonly changes: ChangeCounter;
@@ -37,14 +37,16 @@ export class MongoConversationReferences extends ConversationStore implements Co
   constructor(connection: Connection) {
     super(connection);
     this.changes = changeCounter(connection, 'references');
-    this.cache = new ReadCache({ maxEntries: 10_000, ttlMs: REFERENCE_CACHE_MS, counter: this.changes, refresh: false });
+    this.cache = sharedReadCache(connection, 'references.latest', { maxEntries: 10_000, ttlMs: REFERENCE_CACHE_MS, counter: this.changes, refresh: false });
   }
 
   async save(ref: StoredConversationReference): Promise<void> {
     try {
       await this.write(ref);
     } finally {
-      await this.changes.bump();
+      // Only this debtor's latest reference may have changed: the others stay cached.
+      this.cache.delete(ref.debtorId);
+      await this.changes.publish();
     }
   }
 

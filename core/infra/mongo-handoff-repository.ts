@@ -4,7 +4,7 @@ import type { HandoffRecord, HandoffRepository, HandoffRequest } from '../ports/
 import type { Connection } from 'mongoose';
 import { insertOnce, type HandoffDoc } from './conversation-models.js';
 import { ConversationStore } from './conversation-store.js';
-import { changeCounter, ReadCache, type ChangeCounter } from './read-cache.js';
+import { changeCounter, sharedReadCache, type ChangeCounter, type ReadCache } from './read-cache.js';
 
 /**
  * The longest {@link MongoHandoffRepository.find} keeps what it read. Hand-offs written by
@@ -19,10 +19,11 @@ export const HANDOFF_CACHE_MS = 60_000;
  * only when the bot has it, by a filtered update that leaves a queued or agent-held
  * conversation as it is.
  *
- * Every turn asks who answers its conversation: {@link find} answers from what this instance
- * read, until a hand-off is written: by any repository of this process (a
- * {@link ChangeCounter} per connection), so a queued conversation is silent from the next
- * turn on, or by another process (its change stamp, seen within about a second).
+ * Every turn asks who answers its conversation: {@link find} answers from what this process
+ * read (one cache per connection), until a hand-off is written: here, which drops that
+ * conversation's entry, so a queued conversation is silent from the next turn on; or by
+ * another process (the `handoffs` {@link ChangeCounter}, seen within about a second), which
+ * drops them all.
  */
 export class MongoHandoffRepository extends ConversationStore implements HandoffRepository {
   private readonly changes: ChangeCounter;
@@ -31,7 +32,7 @@ export class MongoHandoffRepository extends ConversationStore implements Handoff
   constructor(connection: Connection) {
     super(connection);
     this.changes = changeCounter(connection, 'handoffs');
-    this.cache = new ReadCache({ maxEntries: 10_000, ttlMs: HANDOFF_CACHE_MS, counter: this.changes, refresh: false });
+    this.cache = sharedReadCache(connection, 'handoffs', { maxEntries: 10_000, ttlMs: HANDOFF_CACHE_MS, counter: this.changes, refresh: false });
   }
 
   async find(key: ConversationKey): Promise<HandoffRecord | undefined> {
@@ -58,7 +59,9 @@ export class MongoHandoffRepository extends ConversationStore implements Handoff
         await collection.updateOne({ _id, state: 'bot' }, { $set: queued });
       }
     } finally {
-      await this.changes.bump();
+      // Only this conversation's hand-off changed: the others stay cached.
+      this.cache.delete(_id);
+      await this.changes.publish();
     }
     const doc = await collection.findOne({ _id });
     if (!doc) throw new Error('MongoHandoffRepository: handoff claimed but not found');
