@@ -1,14 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 
 /** The families of data whose writes invalidate caches. */
 export type ChangeFamily = 'portfolio' | 'handoffs' | 'references';
 
-/** Stored shape of a change stamp in `change_stamps`: `_id` is the family, `n` counts its writes. */
+/**
+ * Stored shape of a change stamp in `change_stamps`: one per family and process (`_id`
+ * `<family>:<process>`), written by that process only, so it never races with another writer
+ * (FerretDB's updates are read-modify-write: two processes incrementing one shared counter
+ * would lose increments).
+ */
 interface ChangeStampDoc {
   _id: string;
+  family: string;
+  /** Writes of the family this process made since it started. */
   n: number;
   at: Date;
 }
+
+/** Stamps of processes silent for this long are removed by the next poll that sees them. */
+const STALE_STAMP_MS = 7 * 24 * 3600_000;
 
 /** Options of {@link ChangeCounter}. */
 export interface ChangeCounterOptions {
@@ -16,7 +27,7 @@ export interface ChangeCounterOptions {
   readonly stamps?: () => Collection<ChangeStampDoc> | undefined;
   /** The family counted. */
   readonly family?: ChangeFamily;
-  /** Reads the shared stamp at most this often, in milliseconds (default 1,000). */
+  /** Reads the other processes' stamps at most this often, in milliseconds (default 1,000). */
   readonly pollMs?: number;
   /** Milliseconds, monotonic (default `performance.now`). */
   readonly now?: () => number;
@@ -30,17 +41,21 @@ export interface ChangeCounterOptions {
  *
  * A bump is seen at once by every reader of this process, whichever repository instance it
  * uses. Writes of other processes (`cobrabot import` while `npm start` runs, a second server)
- * are seen through a stamp per family in the `change_stamps` collection: a bump increments it,
- * and reading {@link value} re-reads it in the background at most once per `pollMs` (one `_id`
- * look-up in a collection of three documents). The value changes when the stamp moved by more
- * than this process's own bumps, so another process's write reaches this one's caches within
- * about `pollMs`, and this process's own writes do not invalidate its caches twice.
+ * are seen through the `change_stamps` collection: each process counts its writes of the family
+ * in a stamp of its own, and reading {@link value} reads the others' stamps again in the
+ * background at most once per `pollMs` (a collection of a few documents). The value changes
+ * when another process's stamp moved (or appeared, or went), so its write reaches this
+ * process's caches within about `pollMs`.
  */
 export class ChangeCounter {
   private local = 0;
   private remote = 0;
-  /** The stamp as this process last knew it (undefined: not read yet). */
-  private known: number | undefined;
+  /** This process's stamp id, and the writes it counted and stored. */
+  private readonly self = `${randomUUID()}`;
+  private published = 0;
+  private writing: Promise<void> = Promise.resolve();
+  /** The other processes' stamps as last read (undefined: not read yet). */
+  private others: Map<string, number> | undefined;
   private lastPoll = -Infinity;
   private polling = false;
   private readonly now: () => number;
@@ -56,8 +71,8 @@ export class ChangeCounter {
   }
 
   /**
-   * Records a write of the family: at once for this process, and in the shared stamp for the
-   * others. Never rejects: were the stamp not written, other processes still re-read once their
+   * Records a write of the family: at once for this process, and in its stamp for the others.
+   * Never rejects: were the stamp not written, other processes still re-read once their
    * caches' entries expire.
    */
   async bump(): Promise<void> {
@@ -77,28 +92,33 @@ export class ChangeCounter {
   async publish(): Promise<void> {
     const stamps = this.stampCollection();
     if (!stamps) return;
+    const n = ++this.published;
+    const _id = `${this.family()}:${this.self}`;
+    // One write at a time, in order: the stamp only ever grows.
+    const write = this.writing.then(() => stamps.replaceOne({ _id }, { family: this.family(), n, at: new Date() }, { upsert: true }).then(() => undefined));
+    this.writing = write.catch(() => undefined);
     try {
-      const doc = await stamps.findOneAndUpdate({ _id: this.family() }, { $inc: { n: 1 }, $set: { at: new Date() } }, { upsert: true, returnDocument: 'after' });
-      if (doc) this.learn(doc.n, 1);
+      await write;
     } catch (error) {
       // See above: the caches' time limit is the fallback. Kept for whoever looks.
       this.lastPublishError = error;
     }
   }
 
-  /** The last failure to write the shared stamp, if any (other processes then rely on their caches' time limits). */
+  /** The last failure to write the stamp, if any (other processes then rely on their caches' time limits). */
   lastPublishError: unknown;
 
-  /** Reads the shared stamp again if the last read is older than `pollMs`. */
+  /** Reads the other processes' stamps again if the last read is older than `pollMs`. */
   private poll(): void {
     const stamps = this.stampCollection();
     if (!stamps || this.polling || this.now() - this.lastPoll < (this.options.pollMs ?? 1000)) return;
     this.polling = true;
     this.lastPoll = this.now();
     stamps
-      .findOne({ _id: this.family() })
+      .find({ family: this.family() })
+      .toArray()
       .then(
-        (doc) => this.learn(doc?.n ?? 0, 0),
+        (docs) => this.judge(docs, stamps),
         () => undefined,
       )
       .finally(() => {
@@ -107,13 +127,22 @@ export class ChangeCounter {
   }
 
   /**
-   * The stamp is `n` after `own` writes of this process: anything beyond them came from
-   * elsewhere. The first stamp read counts as a change too: what was read before it is not
-   * known to be newer than it.
+   * Another process's stamp that moved, appeared or went is another process's write. The first
+   * read counts as a change too: what was read before it is not known to be newer than it.
    */
-  private learn(n: number, own: number): void {
-    if (this.known === undefined || n !== this.known + own) this.remote++;
-    if (this.known === undefined || n > this.known) this.known = n;
+  private judge(docs: readonly ChangeStampDoc[], stamps: Collection<ChangeStampDoc>): void {
+    const others = new Map<string, number>();
+    const stale = Date.now() - STALE_STAMP_MS;
+    for (const doc of docs) {
+      if (doc._id === `${this.family()}:${this.self}`) continue;
+      others.set(doc._id, doc.n);
+      // A process gone for a week: its stamp will not move again.
+      if (doc.at instanceof Date && doc.at.getTime() < stale) void stamps.deleteOne({ _id: doc._id, at: doc.at }).catch(() => undefined);
+    }
+    const before = this.others;
+    const changed = !before || before.size !== others.size || [...others].some(([id, n]) => before.get(id) !== n);
+    if (changed) this.remote++;
+    this.others = others;
   }
 
   private family(): string {

@@ -147,13 +147,20 @@ describe('change stamps shared by processes (FerretDB)', () => {
     void counter.value; // reads the stamp for the first time
     await eventually(async () => counter.value, () => false, 1200);
     const before = counter.value;
-    await counter.bump();
+    // Concurrent writes of this process: none of them is taken for another process's.
+    await Promise.all(Array.from({ length: 20 }, () => counter.bump()));
     const afterBump = counter.value;
     expect(afterBump).to.not.equal(before);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     void counter.value; // polls the stamp again: it moved by this process's bump only
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(counter.value).to.equal(afterBump);
+    // Another process's write is one.
+    await changeCounter(there.connection, 'handoffs').bump();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    void counter.value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(counter.value).to.not.equal(afterBump);
   });
 
   it('drops only the paid invoices from the balances it keeps when a payment is recorded in this process', async () => {
