@@ -1,6 +1,6 @@
 import type { Language } from '../../core/domain/portfolio.js';
 import { hasAnyPhrase, normalize, words } from './normalize.js';
-import { mentionsOtherDay } from './promise-date.js';
+import { isOnlyDate, mentionsOtherDay } from './promise-date.js';
 
 /** What a debtor can ask for in words (CONTRACT.md section 6), in Spanish or English. */
 export type IntentName =
@@ -41,8 +41,10 @@ const LANGUAGE_WORDS: Readonly<Record<string, Language>> = {
 /** Dispute phrases that already say why. */
 const DISPUTE_REASONS = [
   'no es mia', 'no es mio', 'no son mias', 'no es mi deuda', 'no debo', 'no le debo', 'no les debo', 'ya pague',
-  'ya la pague', 'ya lo pague', 'ya las pague',
-  'not my debt', 'not mine', 'i dont owe', 'i do not owe', 'already paid',
+  'ya la pague', 'ya lo pague', 'ya las pague', 'ya pagamos', 'ya se pago', 'ya hice el pago', 'ya realice el pago',
+  'ya deposite', 'ya transferi', 'ayer pague', 'pague ayer', 'ya estoy al corriente',
+  'not my debt', 'not mine', 'i dont owe', 'i do not owe', 'already paid', 'i paid', 'ive paid', 'i have paid',
+  'we paid', 'weve paid', 'we have paid', 'paid it', 'paid yesterday', 'paid last',
 ];
 const DISPUTE = [
   'no reconozco', 'no la reconozco', 'no lo reconozco', 'no las reconozco', 'no los reconozco', 'disputa', 'disputar',
@@ -108,7 +110,9 @@ export function startCommand(text: string): { readonly payload?: string } | unde
 /**
  * What a message asks for, by CONTRACT.md's words and their usual variants, accents and case
  * optional. The most specific request wins: `no puedo pagar` is a plan, `pago el viernes` a
- * promise, `hola, quiero pagar` a payment.
+ * promise, `hola, quiero pagar` a payment. A date alone (`el viernes`, `15/12`, `next Monday`) is a
+ * promise; a payment already made (`ya pagué`, `I paid yesterday`) is a dispute with its reason,
+ * for a person to check against the ledger.
  *
  * @example
  * recognizeIntent('Pago el viernes') // { kind: 'promise' }
@@ -134,6 +138,8 @@ export function recognizeIntent(text: string): Intent {
   if (hasAnyPhrase(norm, HELP)) return { kind: 'help' };
   if (hasAnyPhrase(norm, THANKS)) return { kind: 'thanks' };
   if (hasAnyPhrase(norm, GREETING)) return { kind: 'greeting' };
+  // A date alone answers "when will you pay?", asked or not.
+  if (isOnlyDate(text) && mentionsOtherDay(text)) return { kind: 'promise' };
   return { kind: 'none' };
 }
 

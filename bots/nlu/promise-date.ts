@@ -56,6 +56,40 @@ export function mentionsOtherDay(text: string): boolean {
   return date !== undefined && date !== today;
 }
 
+/** Words that may stand beside a date in a message that says nothing else (`para el lunes`, `by Friday`). */
+const DATE_FILLER = new Set([
+  'el', 'la', 'los', 'las', 'de', 'del', 'a', 'al', 'en', 'para', 'por', 'hasta', 'antes', 'este', 'esta', 'dia', 'mejor', 'quizas',
+  'quiza', 'tal', 'vez', 'creo', 'que', 'probablemente', 'seguro', 'seguramente',
+  'on', 'the', 'by', 'for', 'until', 'till', 'before', 'this', 'maybe', 'perhaps', 'probably', 'i', 'think', 'of',
+]);
+/** Dates chrono does not read as a whole message: `el 15`, `on the 15th`, the phrases of {@link phraseDate}. */
+const ONLY_DAY_OR_PHRASE =
+  /^(?:(?:el|el dia|dia|on|on the|the|by the|para el|para el dia)\s+\d{1,2}(?:st|nd|rd|th)?|(?:el |para el |por el )?(?:pasado manana|fin de mes|final de mes|finales de mes|quincena|la quincena|proxima semana|la proxima semana|la semana que viene|semana que viene)|(?:by |at )?(?:the )?(?:end of (?:the )?month|day after tomorrow))$/;
+
+/**
+ * True when a message is a date and nothing more (`el viernes`, `15/12`, `next Monday`, `Dec 15`,
+ * `para el lunes`): at the menu, a person who answers with a date alone is saying when they will
+ * pay. A bare number (`15`, `2`) is not one: it is a menu option, an amount, a code.
+ *
+ * @example
+ * isOnlyDate('next Monday') // true
+ * isOnlyDate('I was sick last week') // false
+ */
+export function isOnlyDate(text: string): boolean {
+  const norm = normalize(text);
+  // A lone short word (`mar`, `dom`) is more often something else than an abbreviated day.
+  if (!norm || /^\d+$/.test(norm) || /^\p{L}{1,3}$/u.test(norm) || norm.split(' ').length > 6 || !mayHoldDate(norm)) return false;
+  if (ONLY_DAY_OR_PHRASE.test(norm)) return true;
+  const ref = new Date(2024, 5, 12, 12);
+  for (const parser of [chrono.es.casual, chrono.en.casual]) {
+    const found = parser.parse(text, ref, { forwardDate: true }).find(isDateResult);
+    if (!found) continue;
+    const rest = normalize(`${text.slice(0, found.index)} ${text.slice(found.index + found.text.length)}`);
+    if (!rest || rest.split(' ').every((w) => DATE_FILLER.has(w))) return true;
+  }
+  return false;
+}
+
 /**
  * Beginnings of the words a date can be written with, in either language, accents removed:
  * weekdays, months (and their abbreviations), relative days, and the units of time. A text

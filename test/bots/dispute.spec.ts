@@ -25,6 +25,16 @@ describe('DebtorBot: dispute', () => {
     expect(dispute?.reason).to.equal('disputa: ya pagué la factura F-102 en efectivo');
   });
 
+  it('takes "I paid yesterday" for a payment to check: a dispute with that reason, collection paused', async () => {
+    const chat = world.chat();
+    await verifyAs(chat, 'john');
+    const opened = await chat.say('I paid yesterday');
+    expect(opened.text).to.include('paused collection on your account while a person from Colegio Azul reviews it');
+    const [dispute] = await storesOf(world).disputes.forDebtor('D-200');
+    expect(dispute).to.deep.include({ reason: 'I paid yesterday', status: 'open' });
+    expect(await storesOf(world).promises.forDebtor('D-200')).to.deep.equal([]);
+  });
+
   it('lets a short command change the subject instead of becoming the reason', async () => {
     const chat = world.chat();
     await verifyAs(chat, 'ana');

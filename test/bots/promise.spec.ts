@@ -45,6 +45,14 @@ describe('DebtorBot: promise to pay', () => {
       expect((await chat.say('pago mañana')).text).to.include('el miércoles, 11 de marzo de 2026');
     });
 
+    it('records a date said alone at the menu, with no word about paying', async () => {
+      const chat = world.chat();
+      await verifyAs(chat, 'ana');
+      expect((await chat.say('el viernes')).text).to.include('registramos su compromiso de pago con Colegio Azul: $1,450.50 MXN el viernes, 13 de marzo de 2026');
+      const promises = await storesOf(world).promises.forDebtor('D-100');
+      expect(promises.map((p) => p.date)).to.deep.equal(['2026-03-13']);
+    });
+
     it('needs no promise when nothing is due', async () => {
       const chat = world.chat();
       await chat.say('hola');
@@ -63,6 +71,22 @@ describe('DebtorBot: promise to pay', () => {
       const confirmed = await chat.say('next Monday');
       expect(confirmed.text).to.include('Done, we have recorded your payment commitment to Colegio Azul: $1,434.56 USD on Monday, March 16, 2026.');
       expect(confirmed.text).to.include('You can pay at any time with this secure link:');
+    });
+
+    it('records "next Monday" said alone at the menu', async () => {
+      const chat = world.chat();
+      await verifyAs(chat, 'john');
+      expect((await chat.say('next Monday')).text).to.include('$1,434.56 USD on Monday, March 16, 2026.');
+      const promises = await storesOf(world).promises.forDebtor('D-200');
+      expect(promises.map((p) => p.date)).to.deep.equal(['2026-03-16']);
+    });
+
+    it('asks who they are before recording a date said alone by someone not verified', async () => {
+      const chat = world.chat();
+      await chat.say('hi');
+      const reply = await chat.say('next Monday');
+      expect(reply.text).to.not.include('USD');
+      expect(reply.text).to.match(/customer number/);
     });
 
     it('reads US dates month first', async () => {

@@ -67,6 +67,25 @@ describe('recognizeIntent', () => {
     expect(kind('pago el 15/12')).to.equal('promise');
   });
 
+  it('takes a date alone for a promise, in either language', () => {
+    for (const text of ['15/12', 'el viernes', 'para el lunes', 'mañana', 'pasado mañana', 'fin de mes', 'el 15', 'next Monday', 'Dec 15', 'on Friday', 'the 20th', 'tomorrow']) {
+      expect(kind(text), text).to.equal('promise');
+    }
+  });
+
+  it('does not take a number, today, or a sentence that happens to hold a date for a promise', () => {
+    for (const text of ['15', '2', 'hoy', 'today', 'I was sick last week', 'la semana pasada estuve enfermo', 'mar', 'a las 5']) {
+      expect(kind(text), text).to.equal('none');
+    }
+  });
+
+  it('takes a payment already made for a dispute with its reason, not for a promise', () => {
+    for (const text of ['ayer pagué', 'ya hice el pago', 'ya realicé el pago el lunes', 'I paid yesterday', "I've paid it already"]) {
+      expect(kind(text), text).to.equal('dispute');
+      expect(carriesReason(text), text).to.equal(true);
+    }
+  });
+
   it('understands every main-menu label in both languages as its option', () => {
     const labels: [string, string][] = [
       ['Consultar mi saldo', 'balance'],
