@@ -8,6 +8,7 @@ import { createLogger } from '../core/infra/logger.js';
 import { MongoPortfolioStore } from '../core/infra/mongo-portfolio-store.js';
 import { demoPortfolioRows } from '../core/services/demo-portfolio.js';
 import { seedDemo, type DemoSeedReport } from '../core/services/seed-demo.js';
+import { chatLinkUrl } from './chat-link-url.js';
 import { buildConversations, type Conversations } from './conversations.js';
 import { ADMIN_API_PREFIX, buildServer } from './http/server.js';
 import { openRuntime, type Runtime } from './runtime.js';
@@ -94,7 +95,7 @@ interface BannerFacts {
 const DEMO_LINK_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * Chat links (`/chat?t=TOKEN`, already verified) of the first Spanish and the first English demo
+ * Chat links (`/chat?lang=LANG&t=TOKEN`, already verified) of the first Spanish and the first English demo
  * debtor, when the database holds them: what a person opens to try the bot.
  */
 async function demoChatLinks(conversations: Conversations, base: string, today: string): Promise<BannerFacts['demoChats']> {
@@ -104,7 +105,7 @@ async function demoChatLinks(conversations: Conversations, base: string, today: 
     const profile = row && (await conversations.assistant.profile(row.debtor_id));
     if (!row || !profile) continue;
     const token = await conversations.assistant.issueLinkToken(profile.debtorId, DEMO_LINK_TTL_SECONDS);
-    links.push({ label: `${profile.name} (${profile.debtorId}, ${language === 'es' ? 'español' : 'English'})`, url: `${base}/chat?t=${encodeURIComponent(token)}` });
+    links.push({ label: `${profile.name} (${profile.debtorId}, ${language === 'es' ? 'español' : 'English'})`, url: chatLinkUrl(base, token, profile.language) });
   }
   return links;
 }

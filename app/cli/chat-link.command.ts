@@ -1,19 +1,21 @@
 import type { Command } from 'commander';
 import type { Messenger } from '../../core/ports/messenger.port.js';
 import { buildDebtorAssistant } from '../assistant.js';
+import { chatLinkUrl } from '../chat-link-url.js';
 import { CliError, withRuntime } from './run-action.js';
 
 /** A link is only printed: nothing is ever sent from this command. */
 const NO_NOTICES: Messenger = { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) };
 
 /**
- * `cobrabot chat-link DEBTOR_ID [--hours N]`: prints `PUBLIC_URL/chat?t=TOKEN`, a web chat link
- * that opens already verified as that debtor (send it only to the debtor: it shows the debt).
+ * `cobrabot chat-link DEBTOR_ID [--hours N]`: prints `PUBLIC_URL/chat?lang=LANG&t=TOKEN`, a web
+ * chat link that opens already verified as that debtor, in the debtor's language (send it only
+ * to the debtor: it shows the debt).
  */
 export function chatLinkCommand(program: Command): void {
   program
     .command('chat-link <debtorId>')
-    .description('Print a web chat URL that opens already verified as the debtor (PUBLIC_URL/chat?t=TOKEN)')
+    .description('Print a web chat URL that opens already verified as the debtor (PUBLIC_URL/chat?lang=LANG&t=TOKEN)')
     .option('--hours <n>', 'how long the link stays valid, in hours (1-720)', '72')
     .action((debtorId: string, opts: { hours: string }) =>
       withRuntime(async (runtime) => {
@@ -23,7 +25,7 @@ export function chatLinkCommand(program: Command): void {
         const profile = await assistant.profile(debtorId);
         if (!profile) throw new CliError(`no debtor with debtor_id ${debtorId}`, 'UNKNOWN_DEBTOR');
         const token = await assistant.issueLinkToken(profile.debtorId, hours * 3600);
-        process.stdout.write(`${runtime.config.publicUrl}/chat?t=${encodeURIComponent(token)}\n`);
+        process.stdout.write(`${chatLinkUrl(runtime.config.publicUrl, token, profile.language)}\n`);
       }),
     );
 }

@@ -138,6 +138,13 @@ describe('cobrabot serve (npm start)', function () {
       expect(health.status).to.equal(200);
     });
 
+    it('prints a verified demo chat link in Spanish and one in English, each opening in its language', () => {
+      const links = [...serve!.stdout.matchAll(/Demo chat +(.+?): (http:\/\/localhost:\d+\/chat\?\S+)/g)].map((m) => [m[1], new URL(m[2]!)] as const);
+      expect(links.map(([label]) => label)).to.deep.equal(['María Fernanda Gómez Ruiz (DEMO-001, español)', 'Emily Carter Whitfield (DEMO-016, English)']);
+      expect(links.map(([, url]) => url.searchParams.get('lang'))).to.deep.equal(['es', 'en']);
+      for (const [, url] of links) expect(url.searchParams.get('t')).to.match(/^[\w-]{20,}$/);
+    });
+
     it('prints no URL that answers 404', async () => {
       // Every URL printed, except the imports endpoint, which is POST only.
       const urls = (serve!.stdout.match(/http:\/\/localhost:\d+[^\s,)]*/g) ?? []).filter((u) => !u.endsWith('/imports'));

@@ -27,12 +27,19 @@ describe('cobrabot chat-link', function () {
     expect(out.code, out.stderr).to.equal(0);
     const url = new URL(out.stdout.trim());
     expect(`${url.origin}${url.pathname}`).to.equal('https://cobro.example.com/chat');
+    expect(url.searchParams.get('lang'), 'the page opens in the debtor’s language').to.equal('en');
     const token = url.searchParams.get('t');
     expect(token).to.be.a('string');
     const runtime = { config: loadConfig({ MONGODB_URI: uri }), db, close: async () => undefined };
     const assistant = buildDebtorAssistant(runtime, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
     const verified = await assistant.verifyLinkToken(token!);
     expect(verified.ok && verified.value.debtorId).to.equal('DEMO-016');
+  });
+
+  it('opens a Spanish-speaking debtor’s link in Spanish', async () => {
+    const out = await cobrabot(['chat-link', 'DEMO-001'], { MONGODB_URI: uri, PUBLIC_URL: 'https://cobro.example.com/' });
+    expect(out.code, out.stderr).to.equal(0);
+    expect(out.stdout).to.match(/^https:\/\/cobro\.example\.com\/chat\?lang=es&t=[\w%-]+\n$/);
   });
 
   it('refuses an unknown debtor in one line, exit 1', async () => {
