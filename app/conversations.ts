@@ -76,6 +76,7 @@ export async function buildConversations(runtime: Runtime, logger: Logger, optio
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       creditorName: assistant.creditorName,
       defaultLocale: config.defaultLocale,
+      embedOrigins: config.chatEmbedOrigins,
     },
     flush: () => state.flush(),
   };

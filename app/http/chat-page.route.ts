@@ -15,6 +15,11 @@ export interface ChatPageOptions {
   readonly defaultLocale?: string;
   /** Where the Direct Line endpoint is mounted (default `/v3/directline`). */
   readonly directLinePath?: string;
+  /**
+   * Origins of other sites allowed to show the page in an iframe (config `CHAT_EMBED_ORIGINS`);
+   * this server's own pages always may. Browsers refuse every other framing.
+   */
+  readonly embedOrigins?: readonly string[];
 }
 
 /** A static file held in memory, with its compressed forms made on first demand. */
@@ -93,10 +98,12 @@ export async function chatPageRoutes(app: FastifyInstance, options: ChatPageOpti
   };
 
   // Web Chat injects its styles at run time (hence 'unsafe-inline' for styles only); scripts,
-  // connections and images come from this origin alone.
+  // connections and images come from this origin alone. Framing: this origin and the sites the
+  // operator named, so that no other page can wrap the chat to pass itself off as the creditor.
+  const frameAncestors = ["'self'", ...(options.embedOrigins ?? [])].join(' ');
   const pageHeaders = {
     'content-security-policy':
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'",
+      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self' data:; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'none'`,
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
   };

@@ -39,6 +39,8 @@ export interface WebChatMount {
   readonly creditorName?: string;
   /** The page's language when neither `?lang=` nor the browser's is `es` or `en`. */
   readonly defaultLocale?: string;
+  /** Other sites that may show the chat page in an iframe (config `CHAT_EMBED_ORIGINS`). */
+  readonly embedOrigins?: readonly string[];
   /** Overrides of the Direct Line limits (tests, benchmarks). */
   readonly limits?: Partial<DirectLineLimits>;
   /** Milliseconds between keep-alive frames (default 15 s). */
@@ -190,7 +192,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions): Pro
   }
 
   if (options.webchat) {
-    const { adapter, logic, tokenSecret, publicUrl, limits, keepAliveMs, now, creditorName, defaultLocale } = options.webchat;
+    const { adapter, logic, tokenSecret, publicUrl, limits, keepAliveMs, now, creditorName, defaultLocale, embedOrigins } = options.webchat;
     await app.register(directLineRoutes, {
       prefix: DIRECT_LINE_PREFIX,
       adapter,
@@ -206,6 +208,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions): Pro
       directLinePath: DIRECT_LINE_PREFIX,
       ...(creditorName === undefined ? {} : { creditorName }),
       ...(defaultLocale === undefined ? {} : { defaultLocale }),
+      ...(embedOrigins === undefined ? {} : { embedOrigins }),
     });
   }
 

@@ -14,6 +14,31 @@ const url = (what: string) =>
       .optional(),
   );
 
+/**
+ * `CHAT_EMBED_ORIGINS`: origins (`https://www.example.com`, a port if not the default), separated
+ * by commas or spaces. The first entry that is not one is named in the error.
+ */
+const origins = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? '').split(/[\s,]+/).filter(Boolean);
+      const out: string[] = [];
+      for (const entry of list) {
+        const parsed = URL.canParse(entry) ? new URL(entry) : undefined;
+        const plain = parsed && /^https?:$/.test(parsed.protocol) && parsed.host && parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username;
+        if (!parsed || !plain) {
+          ctx.addIssue({ code: 'custom', message: `must be origins such as https://www.example.com, separated by commas; "${entry}" is not one` });
+          return z.NEVER;
+        }
+        out.push(parsed.origin);
+      }
+      return [...new Set(out)];
+    }),
+);
+
 const schema = z.object({
   MONGODB_URI: z.preprocess(
     blankToUndefined,
@@ -32,6 +57,7 @@ const schema = z.object({
     z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Mexico_City' }).default('America/Mexico_City'),
   ),
   COLLECTION_POLICY: optionalString,
+  CHAT_EMBED_ORIGINS: origins,
   CREDITOR_NAME: z.preprocess(blankToUndefined, z.string().max(80, 'must be at most 80 characters').default('Cobrabot Demo')),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -64,6 +90,8 @@ export interface Config {
   readonly collectionPolicy?: string;
   /** The creditor every conversation and pay page names (COMPLIANCE.md: name the creditor). */
   readonly creditorName: string;
+  /** Sites allowed to show the web chat page in an iframe, besides this server itself. */
+  readonly chatEmbedOrigins: readonly string[];
   readonly stripe: { readonly secretKey?: string; readonly webhookSecret?: string; readonly apiBase?: string };
   readonly telegram: { readonly botToken?: string; readonly apiRoot?: string; readonly webhookSecret?: string };
   readonly whatsappEnabled: boolean;
@@ -102,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTimezone: c.DEFAULT_TIMEZONE,
     collectionPolicy: c.COLLECTION_POLICY,
     creditorName: c.CREDITOR_NAME,
+    chatEmbedOrigins: c.CHAT_EMBED_ORIGINS,
     stripe: { secretKey: c.STRIPE_SECRET_KEY, webhookSecret: c.STRIPE_WEBHOOK_SECRET, apiBase: c.STRIPE_API_BASE },
     telegram: { botToken: c.TELEGRAM_BOT_TOKEN, apiRoot: c.TELEGRAM_API_ROOT, webhookSecret: c.TELEGRAM_WEBHOOK_SECRET },
     whatsappEnabled: c.WHATSAPP_ENABLED,

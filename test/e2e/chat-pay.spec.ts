@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +16,17 @@ import { freshDatabaseUri } from '../support/database.js';
 
 const RESULTS = path.resolve('test-results');
 const SEND_BOX = '[data-id="webchat-sendbox-input"]';
+
+/** A site of another origin whose page shows `/chat` of `chatOrigin()` in an iframe. */
+async function embeddingSite(chatOrigin: () => string): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server = http.createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(`<!doctype html><title>Escuela</title><h1>Pagos</h1><iframe id="chat" src="${chatOrigin()}/chat?lang=es" style="width:400px;height:600px;border:0"></iframe>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -39,13 +51,20 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
   let browser: Browser;
   let page: Page;
   let base: string;
+  let allowedSite: Awaited<ReturnType<typeof embeddingSite>>;
+  let otherSite: Awaited<ReturnType<typeof embeddingSite>>;
   const problems: string[] = [];
 
   before(async () => {
     const uri = freshDatabaseUri();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env = { MONGODB_URI: uri, PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: 'silent', CREDITOR_NAME: 'Colegio Azul', ADMIN_API_TOKEN: 'e2e-admin-token-0123456789' };
+    allowedSite = await embeddingSite(() => base);
+    otherSite = await embeddingSite(() => base);
+    const env = {
+      MONGODB_URI: uri, PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: 'silent', CREDITOR_NAME: 'Colegio Azul', ADMIN_API_TOKEN: 'e2e-admin-token-0123456789',
+      CHAT_EMBED_ORIGINS: allowedSite.origin,
+    };
     db = await connectDatabase(uri);
     await seedDemo(new MongoPortfolioStore(db.models), calendarDateIn(new Date(), 'America/Mexico_City'), { language: 'es', timezone: 'America/Mexico_City' });
     server = await startServer(env, { write: () => true } as unknown as NodeJS.WritableStream);
@@ -57,6 +76,8 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
   after(async () => {
     await browser?.close();
     await server?.close();
+    await allowedSite?.close();
+    await otherSite?.close();
     await db?.connection.dropDatabase();
     await db?.close();
   });
@@ -128,5 +149,24 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
     await page.waitForTimeout(1500);
     expect(await page.locator('.webchat__bubble').count()).to.equal(before + 1);
   });
-});
 
+  it('opens inside an iframe of a site named in CHAT_EMBED_ORIGINS, and a browser refuses it to any other site', async () => {
+    const embedded = await browser.newPage();
+    try {
+      await embedded.goto(`${allowedSite.origin}/`);
+      const chat = embedded.frameLocator('#chat');
+      await chat.locator('.webchat__bubble p').filter({ hasText: /asistente virtual de Colegio Azul/ }).first().waitFor({ timeout: 20_000 });
+      mkdirSync(RESULTS, { recursive: true });
+      await embedded.screenshot({ path: path.join(RESULTS, 'e2e-embedded-iframe.png') });
+
+      await embedded.goto(`${otherSite.origin}/`, { waitUntil: 'load' });
+      // Chromium puts its own error page in a frame it refuses to show: no Web Chat, no greeting.
+      const frame = embedded.frames().find((f) => f !== embedded.mainFrame());
+      expect(frame, 'the iframe exists').to.not.equal(undefined);
+      expect(frame!.url()).to.equal('chrome-error://chromewebdata/');
+      expect(await frame!.locator('.webchat__bubble').count()).to.equal(0);
+    } finally {
+      await embedded.close();
+    }
+  });
+});

@@ -21,6 +21,8 @@ describe('the /chat page (HTTP)', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).to.include("script-src 'self'");
     expect(csp).to.include("connect-src 'self' ws: wss:");
+    // Only this server's own pages may frame it unless the operator names other sites.
+    expect(csp).to.include("frame-ancestors 'self';");
     // The page URL carries a chat link token: it must not leak to other sites.
     expect(res.headers.get('referrer-policy')).to.equal('no-referrer');
   });

@@ -28,6 +28,9 @@ describe('configuration', () => {
     ['ADMIN_API_TOKEN', 'short', /^Invalid configuration: ADMIN_API_TOKEN must be at least 16 characters/],
     ['WHATSAPP_ENABLED', 'maybe', /^Invalid configuration: WHATSAPP_ENABLED must be true or false/],
     ['LOG_LEVEL', 'loud', /^Invalid configuration: LOG_LEVEL must be one of/],
+    ['CHAT_EMBED_ORIGINS', 'https://ok.example.com, www.example.com', /^Invalid configuration: CHAT_EMBED_ORIGINS must be origins such as https:\/\/www\.example\.com, separated by commas; "www\.example\.com" is not one/],
+    ['CHAT_EMBED_ORIGINS', 'https://www.example.com/chat', /"https:\/\/www\.example\.com\/chat" is not one/],
+    ['CHAT_EMBED_ORIGINS', '*', /"\*" is not one/],
   ];
   for (const [variable, value, message] of bad) {
     it(`refuses ${variable}=${value} in one line naming the variable`, () => {
@@ -43,6 +46,15 @@ describe('configuration', () => {
       expect((caught as ConfigError).message).not.to.include('\n');
     });
   }
+
+  it('reads CHAT_EMBED_ORIGINS as a list of origins, commas or spaces between, none by default', () => {
+    expect(loadConfig({}).chatEmbedOrigins).to.deep.equal([]);
+    expect(loadConfig({ CHAT_EMBED_ORIGINS: 'https://www.colegio.example, http://localhost:8080 https://WWW.colegio.example/ https://pay.example:443' }).chatEmbedOrigins).to.deep.equal([
+      'https://www.colegio.example',
+      'http://localhost:8080',
+      'https://pay.example',
+    ]);
+  });
 
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', MONGODB_URI: ' ' }).port).to.equal(3000);
