@@ -39,10 +39,10 @@ describe('GET and POST /pay/:token', () => {
     expect(res.body).to.contain('<html lang="es">');
     expect(res.body).to.contain('DEMOSTRACIÓN');
     expect(res.body).to.contain('Pago a Colegio Azul');
-    expect(res.body).to.contain('<span class="total">$11,850.50</span>');
-    expect(res.body).to.contain('<td>M1</td><td>15 feb 2026</td><td class="n">$11,600.00</td>');
-    expect(res.body).to.contain('<td>M2</td><td>31 mar 2026</td><td class="n">$250.50</td>');
-    expect(res.body).to.contain(`<form method="post" action="${anaToken}"><button type="submit">Pagar $11,850.50</button></form>`);
+    expect(res.body).to.contain('<span class="total">$11,850.50 MXN</span>');
+    expect(res.body).to.contain('<td>M1</td><td>15 feb 2026</td><td class="n">$11,600.00 MXN</td>');
+    expect(res.body).to.contain('<td>M2</td><td>31 mar 2026</td><td class="n">$250.50 MXN</td>');
+    expect(res.body).to.contain(`<form method="post" action="${anaToken}"><button type="submit">Pagar $11,850.50 MXN</button></form>`);
     expect(res.body).not.to.contain('Ana');
   });
 
@@ -51,9 +51,9 @@ describe('GET and POST /pay/:token', () => {
     expect(res.statusCode).to.equal(200);
     expect(res.body).to.contain('<html lang="en">');
     expect(res.body).to.contain('DEMO: this page stands in for a payment provider.');
-    expect(res.body).to.contain('<span class="total">$1,234.56</span>');
-    expect(res.body).to.contain('<td>E1</td><td>Mar 1, 2026</td><td class="n">$1,234.56</td>');
-    expect(res.body).to.contain('Pay $1,234.56');
+    expect(res.body).to.contain('<span class="total">$1,234.56 USD</span>');
+    expect(res.body).to.contain('<td>E1</td><td>Mar 1, 2026</td><td class="n">$1,234.56 USD</td>');
+    expect(res.body).to.contain('Pay $1,234.56 USD');
   });
 
   it('escapes the creditor name', async () => {
@@ -72,7 +72,7 @@ describe('GET and POST /pay/:token', () => {
     const res = await app.inject({ method: 'POST', url: `/pay/${anaToken}`, headers: FORM, payload: '' });
     expect(res.statusCode).to.equal(200);
     expect(res.body).to.contain('Pago recibido');
-    expect(res.body).to.contain('Registramos su pago de $11,850.50 a Colegio Azul.');
+    expect(res.body).to.contain('Registramos su pago de $11,850.50 MXN a Colegio Azul.');
     expect(res.body).to.contain('Le enviamos el comprobante al chat.');
     expect(await ledgerCount()).to.equal(2);
     expect(h.messenger.sent).to.have.length(1);

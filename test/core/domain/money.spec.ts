@@ -43,8 +43,9 @@ describe('money', () => {
   });
 
   it('formats for a person per locale', () => {
-    expect(formatMoney({ amount: 123450, currency: 'USD' }, 'en-US')).to.equal('$1,234.50');
-    expect(formatMoney({ amount: 123450, currency: 'MXN' }, 'es-MX')).to.equal('$1,234.50');
-    expect(formatMoney({ amount: 123450, currency: 'EUR' }, 'es-ES')).to.match(/^1234,50\s€$|^1\.234,50\s€$/);
+    expect(formatMoney({ amount: 123450, currency: 'USD' }, 'en-US')).to.equal('$1,234.50 USD');
+    expect(formatMoney({ amount: 123450, currency: 'MXN' }, 'es-MX')).to.equal('$1,234.50 MXN');
+    expect(formatMoney({ amount: 123450, currency: 'EUR' }, 'es-ES')).to.match(/^1234,50\s€ EUR$|^1\.234,50\s€ EUR$/);
+    expect(formatMoney({ amount: 1500, currency: 'CLP' }, 'es-CL')).to.equal('$1.500 CLP');
   });
 });
