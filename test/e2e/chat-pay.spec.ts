@@ -135,6 +135,19 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
     await page.goto(`${base}/chat?lang=en&t=${encodeURIComponent(token)}`);
     await bubble(/Emily/).first().waitFor({ timeout: 20_000 });
 
+    // The menu's options are all in sight at once (none hidden in a carousel), numbered.
+    const options = page.locator('.webchat__suggested-action');
+    await options.first().waitFor({ timeout: 10_000 });
+    expect(await options.allInnerTexts()).to.have.length(6);
+    const viewport = page.viewportSize()!;
+    for (const box of await Promise.all((await options.all()).map((o) => o.boundingBox()))) {
+      expect(box, 'a menu option has a box').to.not.equal(null);
+      expect(box!.x).to.be.at.least(0);
+      expect(box!.x + box!.width, 'a menu option runs off the screen').to.be.at.most(viewport.width);
+    }
+    await options.filter({ hasText: /^1\. Check my balance$/ }).click();
+    await bubble(/Your balance with Colegio Azul/).waitFor({ timeout: 10_000 });
+
     await say("I'll pay next Monday");
     await bubble(/we have recorded your payment commitment to Colegio Azul/).waitFor({ timeout: 10_000 });
     const promises = await db.connection.collection('payment_promises').countDocuments({ debtorId: 'DEMO-016' });

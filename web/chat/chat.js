@@ -214,6 +214,9 @@
         locale: locale,
         styleOptions: {
           hideUploadButton: true,
+          // Every option of a menu in sight at once, wrapped on narrow screens, instead of a
+          // carousel that hides the later ones behind an arrow.
+          suggestedActionLayout: 'flow',
           rootHeight: '100%',
           bubbleBorderRadius: 8,
           bubbleFromUserBorderRadius: 8,
