@@ -155,7 +155,7 @@ export class TurnSession {
   /** Sends one message made of the given keys, one paragraph each. */
   async say(...messages: (Message | string)[]): Promise<void> {
     const text = messages.map((m) => (typeof m === 'string' ? this.t(m) : this.t(m.key, m.vars))).join('\n\n');
-    await this.context.sendActivity(text);
+    await this.sayText(text);
   }
 
   /**
@@ -170,12 +170,16 @@ export class TurnSession {
 
   /** Sends text already rendered. */
   async sayText(text: string): Promise<void> {
-    await this.context.sendActivity(text);
+    await this.context.sendActivity({ type: ActivityTypes.Message, text, locale: this.locale });
   }
 
-  /** Sends `text` with numbered options (buttons where the channel has them). */
+  /**
+   * Sends `text` with numbered options (buttons where the channel has them). Every message
+   * carries the locale it is written in (botbuilder would copy the inbound one): a channel
+   * whose interface has words of its own, like Web Chat, follows the bot's language with it.
+   */
   async offer(text: string, options: readonly ShownOption[]): Promise<void> {
-    await this.context.sendActivity(withOptions(this.context.activity.channelId, text, options));
+    await this.context.sendActivity({ ...withOptions(this.context.activity.channelId, text, options), locale: this.locale });
   }
 
   /**

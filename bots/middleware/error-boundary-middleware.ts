@@ -3,6 +3,7 @@ import { DialogContextError } from 'botbuilder-dialogs';
 import type { Translator } from '../../core/ports/translator.port.js';
 import type { BotLogger } from '../bot-logger.js';
 import { channelOf } from '../channel.js';
+import { localeFor } from '../format.js';
 import type { Sessions } from '../session.js';
 
 /**
@@ -31,7 +32,7 @@ export class ErrorBoundaryMiddleware implements Middleware {
       if (type !== ActivityTypes.Message && type !== ActivityTypes.ConversationUpdate) throw error;
       try {
         const language = this.sessions.fallbackLanguage(context);
-        await context.sendActivity(this.translator.t(language, 'common:error'));
+        await context.sendActivity({ type: ActivityTypes.Message, text: this.translator.t(language, 'common:error'), locale: localeFor(language) });
       } catch (apologyError) {
         // The channel itself may be what failed: nothing more can be said to the person.
         this.logger.error({ event: 'apology-failed', channel: channelOf(context.activity), error: describeError(apologyError) }, 'could not apologise');

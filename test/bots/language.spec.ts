@@ -16,6 +16,16 @@ describe('DebtorBot: language', () => {
     expect((await later.say('hola')).text).to.include('Hello, Ana López.');
   });
 
+  it('marks every message with the locale it is written in, whatever the channel said', async () => {
+    const chat = world.chat({ locale: 'es-ES' });
+    await verifyAs(chat, 'john');
+    const english = await chat.say('saldo');
+    expect(english.activities.map((a) => a.locale)).to.deep.equal(english.activities.map(() => 'en-US'));
+    const spanish = await chat.say('español');
+    expect(spanish.activities.length).to.be.at.least(2);
+    expect(spanish.activities.map((a) => a.locale)).to.deep.equal(spanish.activities.map(() => 'es-US'));
+  });
+
   it('switches back to Spanish (español), keeping the debtor’s formats', async () => {
     const chat = world.chat();
     await verifyAs(chat, 'john');

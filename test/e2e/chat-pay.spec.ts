@@ -163,6 +163,27 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
     expect(await page.locator('.webchat__bubble').count()).to.equal(before + 1);
   });
 
+  it('speaks Web Chat’s own words in the bot’s language, following a switch (placeholder, page language)', async () => {
+    const runtime = { config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined };
+    const assistant = buildDebtorAssistant(runtime, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
+    const token = await assistant.issueLinkToken('DEMO-017', 3600);
+    await page.evaluate('sessionStorage.clear()');
+    // Opened in Spanish, for a debtor who speaks English: the bot's English wins.
+    await page.goto(`${base}/chat?lang=es&t=${encodeURIComponent(token)}`);
+    await bubble(/Hello, Marcus/).first().waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => document.documentElement.lang === 'en', undefined, { timeout: 10_000 });
+    expect(await page.locator(SEND_BOX).getAttribute('placeholder')).to.equal('Type your message');
+
+    await say('español');
+    await bubble(/seguimos en español/).waitFor({ timeout: 10_000 });
+    await page.waitForFunction(() => document.documentElement.lang === 'es', undefined, { timeout: 10_000 });
+    expect(await page.locator(SEND_BOX).getAttribute('placeholder')).to.equal('Escriba su mensaje');
+    // The conversation so far is still on screen after Web Chat redraws in Spanish.
+    expect(await bubble(/Hello, Marcus/).count()).to.be.at.least(1);
+    await say('saldo');
+    await bubble(/Su saldo con Colegio Azul/).waitFor({ timeout: 10_000 });
+  });
+
   it('opens inside an iframe of a site named in CHAT_EMBED_ORIGINS, and a browser refuses it to any other site', async () => {
     const embedded = await browser.newPage();
     try {

@@ -86,6 +86,7 @@
   var lang;
   var text;
   var locale;
+  var creditorName = '';
 
   function setLanguage(value) {
     lang = value;
@@ -109,6 +110,7 @@
     .then(function (config) {
       setLanguage(pickLanguage(params.get('lang'), navigator.language, config.defaultLocale));
       if (config.creditorName) {
+        creditorName = config.creditorName;
         document.getElementById('creditor').textContent = config.creditorName;
         document.getElementById('header').hidden = false;
         document.title = config.creditorName + ' · ' + text.title;
@@ -186,7 +188,10 @@
       state.token = directLine.token || state.token;
       save(state);
     }
-    directLine.activity$.subscribe(remember);
+    directLine.activity$.subscribe(function (activity) {
+      remember();
+      followBotLanguage(activity);
+    });
     // A quiet tab still gets fresh tokens: keep the latest, or a reload after 30 minutes of
     // silence would find its saved token expired and start a new conversation.
     window.setInterval(remember, 60 * 1000);
@@ -207,23 +212,41 @@
       };
     });
 
-    window.WebChat.renderWebChat(
-      {
-        directLine: directLine,
-        store: store,
-        locale: locale,
-        styleOptions: {
-          hideUploadButton: true,
-          // Every option of a menu in sight at once, wrapped on narrow screens, instead of a
-          // carousel that hides the later ones behind an arrow.
-          suggestedActionLayout: 'flow',
-          rootHeight: '100%',
-          bubbleBorderRadius: 8,
-          bubbleFromUserBorderRadius: 8,
-          bubbleFromUserBackground: '#dbe7f6',
+    /**
+     * The bot writes each message in the debtor's language and says which (`locale`): when the
+     * debtor switches (`english`, `español`), or the link opened in another language than the
+     * debtor's, Web Chat's own words (placeholder, times, buttons) follow.
+     */
+    function followBotLanguage(activity) {
+      var from = activity && activity.from;
+      if (!from || from.role !== 'bot' || typeof activity.locale !== 'string') return;
+      var spoken = activity.locale.slice(0, 2).toLowerCase();
+      if (!STRINGS[spoken] || spoken === lang) return;
+      setLanguage(spoken);
+      if (creditorName) document.title = creditorName + ' · ' + text.title;
+      draw();
+    }
+
+    function draw() {
+      window.WebChat.renderWebChat(
+        {
+          directLine: directLine,
+          store: store,
+          locale: locale,
+          styleOptions: {
+            hideUploadButton: true,
+            // Every option of a menu in sight at once, wrapped on narrow screens, instead of a
+            // carousel that hides the later ones behind an arrow.
+            suggestedActionLayout: 'flow',
+            rootHeight: '100%',
+            bubbleBorderRadius: 8,
+            bubbleFromUserBorderRadius: 8,
+            bubbleFromUserBackground: '#dbe7f6',
+          },
         },
-      },
-      document.getElementById('webchat'),
-    );
+        document.getElementById('webchat'),
+      );
+    }
+    draw();
   }
 })();
