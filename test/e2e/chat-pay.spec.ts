@@ -82,6 +82,10 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
     await db?.close();
   });
 
+  /** The assistant on the test's database, as the server builds it: issues the chat links. */
+  const assistant = () =>
+    buildDebtorAssistant({ config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined }, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
+  const pageLanguageIs = (lang: string) => page.waitForFunction(`document.documentElement.lang === '${lang}'`, undefined, { timeout: 10_000 });
   const bubble = (text: string | RegExp) => page.locator('.webchat__bubble p').filter({ hasText: text });
   const say = async (text: string) => {
     await page.locator(SEND_BOX).fill(text);
@@ -89,9 +93,7 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
   };
 
   it('verifies by link, shows the balance, pays on the demo page and delivers the receipt', async () => {
-    const runtime = { config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined };
-    const assistant = buildDebtorAssistant(runtime, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
-    const token = await assistant.issueLinkToken('DEMO-001', 3600);
+    const token = await assistant().issueLinkToken('DEMO-001', 3600);
 
     await page.goto(`${base}/chat?lang=es&t=${encodeURIComponent(token)}`);
     await bubble(/asistente virtual de Colegio Azul/).first().waitFor({ timeout: 20_000 });
@@ -123,14 +125,12 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
     // The whole balance was two invoices: one ledger entry each, and nothing left open.
     const paid = await db.models.Payment.find({ debtorId: 'DEMO-001', source: 'local' }).lean();
     expect(new Set(paid.map((p) => p.invoiceId)).size).to.equal(2);
-    expect((await assistant.balance('DEMO-001')).invoices).to.deep.equal([]);
+    expect((await assistant().balance('DEMO-001')).invoices).to.deep.equal([]);
     expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 
   it('in English: promises a payment date and asks for a person', async () => {
-    const runtime = { config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined };
-    const assistant = buildDebtorAssistant(runtime, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
-    const token = await assistant.issueLinkToken('DEMO-016', 3600);
+    const token = await assistant().issueLinkToken('DEMO-016', 3600);
     await page.evaluate('sessionStorage.clear()');
     await page.goto(`${base}/chat?lang=en&t=${encodeURIComponent(token)}`);
     await bubble(/Emily/).first().waitFor({ timeout: 20_000 });
@@ -164,19 +164,17 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
   });
 
   it('speaks Web Chat’s own words in the bot’s language, following a switch (placeholder, page language)', async () => {
-    const runtime = { config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined };
-    const assistant = buildDebtorAssistant(runtime, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
-    const token = await assistant.issueLinkToken('DEMO-017', 3600);
+    const token = await assistant().issueLinkToken('DEMO-017', 3600);
     await page.evaluate('sessionStorage.clear()');
     // Opened in Spanish, for a debtor who speaks English: the bot's English wins.
     await page.goto(`${base}/chat?lang=es&t=${encodeURIComponent(token)}`);
     await bubble(/Hello, Marcus/).first().waitFor({ timeout: 20_000 });
-    await page.waitForFunction(() => document.documentElement.lang === 'en', undefined, { timeout: 10_000 });
+    await pageLanguageIs('en');
     expect(await page.locator(SEND_BOX).getAttribute('placeholder')).to.equal('Type your message');
 
     await say('español');
     await bubble(/seguimos en español/).waitFor({ timeout: 10_000 });
-    await page.waitForFunction(() => document.documentElement.lang === 'es', undefined, { timeout: 10_000 });
+    await pageLanguageIs('es');
     expect(await page.locator(SEND_BOX).getAttribute('placeholder')).to.equal('Escriba su mensaje');
     // The conversation so far is still on screen after Web Chat redraws in Spanish.
     expect(await bubble(/Hello, Marcus/).count()).to.be.at.least(1);
