@@ -56,11 +56,14 @@ export function mentionsOtherDay(text: string): boolean {
   return date !== undefined && date !== today;
 }
 
-/** Words that may stand beside a date in a message that says nothing else (`para el lunes`, `by Friday`). */
+/**
+ * Words that may stand beside a date in a message that says nothing else (`para el lunes`, `by
+ * Friday`). Not `hasta` or `until`: `hasta mañana` is a goodbye, not a day to pay on.
+ */
 const DATE_FILLER = new Set([
-  'el', 'la', 'los', 'las', 'de', 'del', 'a', 'al', 'en', 'para', 'por', 'hasta', 'antes', 'este', 'esta', 'dia', 'mejor', 'quizas',
+  'el', 'la', 'los', 'las', 'de', 'del', 'a', 'al', 'en', 'para', 'por', 'antes', 'este', 'esta', 'dia', 'mejor', 'quizas',
   'quiza', 'tal', 'vez', 'creo', 'que', 'probablemente', 'seguro', 'seguramente',
-  'on', 'the', 'by', 'for', 'until', 'till', 'before', 'this', 'maybe', 'perhaps', 'probably', 'i', 'think', 'of',
+  'on', 'the', 'by', 'for', 'before', 'this', 'maybe', 'perhaps', 'probably', 'i', 'think', 'of',
 ]);
 /** Dates chrono does not read as a whole message: `el 15`, `on the 15th`, the phrases of {@link phraseDate}. */
 const ONLY_DAY_OR_PHRASE =

@@ -74,7 +74,7 @@ describe('recognizeIntent', () => {
   });
 
   it('does not take a number, today, or a sentence that happens to hold a date for a promise', () => {
-    for (const text of ['15', '2', 'hoy', 'today', 'I was sick last week', 'la semana pasada estuve enfermo', 'mar', 'a las 5']) {
+    for (const text of ['15', '2', 'hoy', 'today', 'I was sick last week', 'la semana pasada estuve enfermo', 'mar', 'a las 5', 'hasta mañana', 'see you tomorrow', 'nos vemos el lunes']) {
       expect(kind(text), text).to.equal('none');
     }
   });
