@@ -1,8 +1,8 @@
 import type { CalendarDate } from '../core/domain/calendar-date.js';
-import { minorUnitDigits, type CurrencyCode } from '../core/domain/currency.js';
+import type { CurrencyCode } from '../core/domain/currency.js';
 import { localeFor as domainLocaleFor } from '../core/domain/locale.js';
 import type { Language } from '../core/domain/portfolio.js';
-import { toMajor } from '../core/domain/money.js';
+import { currencyFormat, formatMoney } from '../core/domain/money.js';
 
 /**
  * Intl formatters cost far more to build (locale data resolved, tens of microseconds to a
@@ -36,20 +36,7 @@ export function localeFor(language: Language, country?: string): string {
  * ambiguous between pesos and dollars: `$1,234.50 MXN`, `$1.234,50 COP`, `$80.00 USD`.
  */
 export function formatAmount(amount: number, currency: CurrencyCode, locale: string): string {
-  const digits = minorUnitDigits(currency);
-  const format = memo(
-    `amount|${locale}|${currency}|${digits}`,
-    () =>
-      new Intl.NumberFormat(locale, {
-        style: 'currency',
-        currency,
-        currencyDisplay: 'narrowSymbol',
-        minimumFractionDigits: digits,
-        maximumFractionDigits: digits,
-      }),
-  );
-  const text = format.format(toMajor(amount, currency));
-  return text.includes(currency) ? text : `${text} ${currency}`;
+  return formatMoney({ amount, currency }, locale, memo(`amount|${locale}|${currency}`, () => currencyFormat(locale, currency)));
 }
 
 /**

@@ -44,19 +44,25 @@ export function formatDecimal(minor: number, currency: CurrencyCode): string {
   return `${sign}${s.slice(0, -digits)}.${s.slice(-digits)}`;
 }
 
-/**
- * Formats money for a person in `locale` (`es-MX`, `en-US`), with the ISO code spelled out so `$`
- * is never ambiguous between pesos and dollars: `$1,234.50 MXN`, `$80.00 USD`, `1234,50 € EUR`
- * (a locale that already writes the code, such as `USD 80.00`, does not get it twice).
- */
-export function formatMoney(money: Money, locale: string): string {
-  const digits = minorUnitDigits(money.currency);
-  const text = new Intl.NumberFormat(locale, {
+/** The number format {@link formatMoney} uses for `currency` in `locale` (costly to build: callers on a hot path keep it). */
+export function currencyFormat(locale: string, currency: CurrencyCode): Intl.NumberFormat {
+  const digits = minorUnitDigits(currency);
+  return new Intl.NumberFormat(locale, {
     style: 'currency',
-    currency: money.currency,
+    currency,
     currencyDisplay: 'narrowSymbol',
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
-  }).format(toMajor(money.amount, money.currency));
+  });
+}
+
+/**
+ * Formats money for a person in `locale` (`es-MX`, `en-US`), with the ISO code spelled out so `$`
+ * is never ambiguous between pesos and dollars: `$1,234.50 MXN`, `$80.00 USD`, `1234,50 € EUR`
+ * (a locale that already writes the code, such as `USD 80.00`, does not get it twice). `format`
+ * is {@link currencyFormat} of the same locale and currency, when the caller keeps one.
+ */
+export function formatMoney(money: Money, locale: string, format: Intl.NumberFormat = currencyFormat(locale, money.currency)): string {
+  const text = format.format(toMajor(money.amount, money.currency));
   return text.includes(money.currency) ? text : `${text} ${money.currency}`;
 }
