@@ -176,6 +176,12 @@ export class DebtorBot extends ActivityHandler {
         return showMenu(session);
       case 'thanks':
         return session.say('common:you-are-welcome');
+      case 'yes':
+        // "Yes" to "anything else?": what else, then.
+        if (!session.verified) return this.begin(dc, session, DIALOG.verify, {} satisfies VerifyOptions);
+        return showMenu(session);
+      case 'done':
+        return session.say('common:done');
       case 'cancel':
         await session.say('common:cancelled');
         if (session.verified) await showMenu(session);

@@ -29,7 +29,8 @@ export const YES_NO: readonly AskChoice[] = [
 export class HumanDialog extends ComponentDialog {
   constructor(private readonly deps: FlowDeps) {
     super(DIALOG.human);
-    this.addDialog(new AskDialog(ASK_CONFIRM, deps.sessions, { interrupts: (intent) => intent.kind !== 'human' }));
+    // Any request ends the offer; a request for a person (`hablar con un agente`) is a yes (see queue).
+    this.addDialog(new AskDialog(ASK_CONFIRM, deps.sessions, { interrupts: () => true }));
     this.addDialog(new WaterfallDialog(STEPS, [(s) => this.offer(s), (s) => this.queue(s)]));
     this.initialDialogId = STEPS;
   }

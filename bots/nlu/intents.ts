@@ -14,7 +14,9 @@ export type IntentName =
   | 'dispute'
   | 'thanks'
   | 'help'
-  | 'cancel';
+  | 'cancel'
+  | 'yes'
+  | 'done';
 
 /** A recognized message: an intent, a language switch, or nothing understood. */
 export type Intent = { readonly kind: IntentName } | { readonly kind: 'language'; readonly language: Language } | { readonly kind: 'none' };
@@ -83,6 +85,22 @@ const BALANCE = [
 const CANCEL = ['cancelar', 'cancela', 'cancel', 'salir', 'exit', 'quit', 'olvidalo', 'never mind', 'nevermind', 'nada', 'nothing'];
 const HELP = ['menu', 'ayuda', 'opciones', 'inicio', 'volver', 'help', 'options', 'main menu', 'back', 'start'];
 const THANKS = ['gracias', 'muchas gracias', 'thanks', 'thank you', 'thx', 'ty'];
+/** A whole message that says yes: to "anything else?" it asks for the menu. */
+const YES = new Set([
+  'si', 'si por favor', 'si gracias', 'claro', 'claro que si', 'por supuesto', 'de acuerdo', 'sip',
+  'yes', 'yes please', 'yeah', 'yep', 'sure', 'of course',
+]);
+/**
+ * A whole message that says no, nothing more, or merely acknowledges: to "anything else?" it
+ * ends the exchange politely, rather than counting as a message not understood.
+ */
+const DONE = new Set([
+  'no', 'no gracias', 'no muchas gracias', 'nada', 'nada mas', 'nada mas gracias', 'no nada', 'es todo', 'eso es todo',
+  'eso seria todo', 'ahora no', 'por ahora no', 'por ahora es todo', 'ok', 'okay', 'ok gracias', 'vale', 'perfecto',
+  'listo', 'entendido', 'de acuerdo gracias', 'esta bien', 'bien',
+  'nope', 'no thanks', 'no thank you', 'nothing', 'nothing else', 'thats all', 'that is all', 'thats it', 'not now',
+  'ok thanks', 'okay thanks', 'got it', 'great', 'perfect', 'fine', 'all good', 'im good', 'no im good', 'alright',
+]);
 const GREETING = [
   'hola', 'holi', 'buenas', 'buenos dias', 'buen dia', 'buenas tardes', 'buenas noches', 'que tal', 'saludos',
   'hi', 'hello', 'hey', 'good morning', 'good afternoon', 'good evening', 'greetings',
@@ -125,6 +143,8 @@ export function recognizeIntent(text: string): Intent {
   if (isOptOut(text)) return { kind: 'opt-out' };
   const language = languageSwitch(text);
   if (language) return { kind: 'language', language };
+  if (YES.has(norm)) return { kind: 'yes' };
+  if (DONE.has(norm)) return { kind: 'done' };
   if (hasAnyPhrase(norm, DISPUTE)) return { kind: 'dispute' };
   if (hasAnyPhrase(norm, HUMAN)) return { kind: 'human' };
   if (hasAnyPhrase(norm, PLAN)) return { kind: 'plan' };

@@ -65,6 +65,19 @@ describe('DebtorBot: main menu, help and misunderstandings', () => {
       expect((await chat.say('muchas gracias')).text).to.equal('Con gusto. Si necesita algo más, aquí estoy.');
     });
 
+    it('answers "anything else?": yes brings the menu, no ends politely, neither is a miss', async () => {
+      const chat = world.chat();
+      await verifyAs(chat, 'ana');
+      expect((await chat.say('saldo')).text).to.include('¿Hay algo más en lo que pueda ayudarle?');
+      const menu = await chat.say('sí');
+      expect(menu.text).to.include('¿En qué puedo ayudarle?').and.not.include('no entendí');
+      expect(menu.suggestedActions).to.have.length(6);
+      expect((await chat.say('no, gracias')).text).to.equal('Muy bien. Si necesita algo más, escríbame aquí cuando quiera.');
+      expect((await chat.say('nada más')).text).to.include('Si necesita algo más');
+      // Not misses: the next message not understood is a first miss, not an offer of a person.
+      expect((await chat.say('qwerty')).text).to.include('no entendí').and.not.include('persona del equipo');
+    });
+
     it('lists the options as numbered text where the channel has no buttons (WhatsApp)', async () => {
       const chat = world.chat({ channelId: 'whatsapp', claims: { phone: '+525512345678' } });
       const reply = await chat.say('hola');
@@ -92,6 +105,24 @@ describe('DebtorBot: main menu, help and misunderstandings', () => {
       expect(declined.text).to.include('All right.').and.include('Is there anything else I can help you with?');
       expect(await world.assistant.handoffState(world.keyOf(chat))).to.equal('bot');
       expect((await chat.say('zzz')).text).to.include("I didn't understand").and.not.include('connect you');
+    });
+
+    it('answers "anything else?" with the menu for yes, and a polite close for no', async () => {
+      const chat = world.chat();
+      await verifyAs(chat, 'john');
+      expect((await chat.say('balance')).text).to.include('Is there anything else I can help you with?');
+      expect((await chat.say('yes')).text).to.include('How can I help you?').and.not.include("didn't understand");
+      expect((await chat.say('no thanks')).text).to.equal('All right. If you need anything else, just write to me here.');
+      expect((await chat.say("that's all")).text).to.include('If you need anything else');
+    });
+
+    it('takes a request for a person, while offering one, as a yes', async () => {
+      const chat = world.chat();
+      await verifyAs(chat, 'john');
+      await chat.say('blah blah');
+      expect((await chat.say('foo bar')).text).to.include('Would you like me to connect you with a person from our team?');
+      expect((await chat.say('talk to a person')).text).to.include("I've asked a person from the Colegio Azul team");
+      expect(await storesOf(world).handoffs.find(world.keyOf(chat))).to.deep.include({ state: 'queued', reason: 'not-understood' });
     });
 
     it('answers greetings and thanks', async () => {

@@ -104,6 +104,18 @@ describe('recognizeIntent', () => {
     for (const [label, expected] of labels) expect(kind(label), label).to.equal(expected);
   });
 
+  it('takes a bare yes for yes, and a bare no, nothing more or an acknowledgement for done', () => {
+    for (const text of ['Sí', 'si, por favor', 'Claro', 'yes', 'Yes please!', 'sure']) expect(kind(text), text).to.equal('yes');
+    for (const text of ['No', 'no, gracias', 'Nada más', 'eso es todo', 'ok', 'Vale', 'no thanks', 'Nothing else.', "that's all", 'got it']) {
+      expect(kind(text), text).to.equal('done');
+    }
+    // Only the whole message: with a request in it, the request wins.
+    expect(kind('sí, quiero pagar')).to.equal('pay');
+    expect(kind('no, quiero hablar con una persona')).to.equal('human');
+    expect(kind('no debo nada')).to.equal('dispute');
+    expect(kind('yes, my balance')).to.equal('balance');
+  });
+
   it('does not guess at what it does not know', () => {
     expect(kind('qwerty')).to.equal('none');
     expect(kind('')).to.equal('none');
