@@ -47,10 +47,14 @@ const DISPUTE_REASONS = [
   'ya deposite', 'ya transferi', 'ayer pague', 'pague ayer', 'ya estoy al corriente',
   'not my debt', 'not mine', 'i dont owe', 'i do not owe', 'already paid', 'i paid', 'ive paid', 'i have paid',
   'we paid', 'weve paid', 'we have paid', 'paid it', 'paid yesterday', 'paid last',
+  'monto incorrecto', 'cantidad incorrecta', 'importe incorrecto', 'me cobraron de mas', 'cobraron de mas', 'cobro doble',
+  'doble cobro', 'cobro indebido', 'wrong amount', 'amount is wrong', 'amount is incorrect', 'overcharged',
+  'charged twice', 'double charged',
 ];
 const DISPUTE = [
   'no reconozco', 'no la reconozco', 'no lo reconozco', 'no las reconozco', 'no los reconozco', 'disputa', 'disputar',
-  'aclaracion', 'reclamo',
+  'aclaracion', 'reclamo', 'incorrecto', 'incorrecta', 'equivocado', 'equivocada', 'erroneo', 'erronea', 'error',
+  'no es correcto', 'no es correcta', 'esta mal', 'wrong', 'incorrect', 'mistake', 'not correct', 'not right',
   'dispute', 'dont recognize', 'do not recognize', 'dont recognise', 'do not recognise',
   ...DISPUTE_REASONS,
 ];
@@ -77,7 +81,10 @@ const PAY = [
   'pagar', 'pago', 'pagos', 'link de pago', 'liga de pago', 'enlace de pago', 'enlace', 'liga', 'link',
   'pay', 'payment', 'pay now', 'checkout',
 ];
-const BALANCE_QUESTION = ['cuanto debo', 'cuanto le debo', 'cuanto es', 'cuanto tengo', 'how much', 'what do i owe'];
+const BALANCE_QUESTION = [
+  'cuanto debo', 'cuanto le debo', 'cuanto es', 'cuanto tengo', 'how much', 'what do i owe',
+  'cuando vence', 'cuando vencen', 'vencimiento', 'fecha limite', 'when is it due', 'when are they due', 'due date', 'due dates',
+];
 const BALANCE = [
   'saldo', 'saldos', 'debo', 'deuda', 'adeudo', 'estado de cuenta', 'mi cuenta', 'factura', 'facturas',
   'balance', 'owe', 'debt', 'statement', 'invoice', 'invoices', 'bill', 'bills', 'my account',

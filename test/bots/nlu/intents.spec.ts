@@ -104,6 +104,18 @@ describe('recognizeIntent', () => {
     for (const [label, expected] of labels) expect(kind(label), label).to.equal(expected);
   });
 
+  it('takes a question about due dates for the balance, which lists them', () => {
+    for (const text of ['¿Cuándo vence?', 'fecha de vencimiento', 'when is it due', "what's the due date?"]) expect(kind(text), text).to.equal('balance');
+  });
+
+  it('takes a wrong amount or a double charge for a dispute, with its reason', () => {
+    for (const text of ['the amount is wrong', 'El monto es incorrecto', 'me cobraron de más', 'I was charged twice', 'esto es un error']) {
+      expect(kind(text), text).to.equal('dispute');
+    }
+    expect(carriesReason('the amount is wrong')).to.equal(true);
+    expect(carriesReason('me cobraron de más')).to.equal(true);
+  });
+
   it('takes a bare yes for yes, and a bare no, nothing more or an acknowledgement for done', () => {
     for (const text of ['Sí', 'si, por favor', 'Claro', 'yes', 'Yes please!', 'sure']) expect(kind(text), text).to.equal('yes');
     for (const text of ['No', 'no, gracias', 'Nada más', 'eso es todo', 'ok', 'Vale', 'no thanks', 'Nothing else.', "that's all", 'got it']) {
