@@ -116,7 +116,7 @@ export async function measureRoundTrip(options: RoundTripOptions): Promise<Round
     { config: loadConfig({}), db, close: async () => undefined },
     {
       // The benchmark measures speed, not flood protection.
-      webchat: { ...mount, publicUrl: () => base, limits: { activitiesPerWindow: 1_000_000 } },
+      webchat: { ...mount, publicUrl: () => base, limits: { activitiesPerWindow: 1_000_000, newConversationsPerAddress: 1_000_000 } },
     },
   );
   try {

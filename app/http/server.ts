@@ -102,6 +102,12 @@ function adminAuth(adminToken: string | undefined) {
  * const app = await buildServer(runtime, { adminToken, logger });
  * await app.listen({ port: 3000, host: '0.0.0.0' });
  */
+/** `TRUST_PROXY` as Fastify takes it: a number of hops trusts that many proxies nearest the server. */
+function fastifyTrustProxy(trust: Runtime['config']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
+}
+
 export async function buildServer(runtime: Runtime, options: ServerOptions): Promise<FastifyInstance> {
   // Typed as Fastify's base logger: a pino Logger would make the instance type incompatible
   // with the plain FastifyInstance that route plugins receive.
@@ -112,6 +118,8 @@ export async function buildServer(runtime: Runtime, options: ServerOptions): Pro
     // this server logs one line per request with the route pattern instead.
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
+    // Client addresses (rate limits, logs) come from X-Forwarded-For only through trusted proxies.
+    trustProxy: fastifyTrustProxy(runtime.config.trustProxy),
   });
 
   const registry = new Registry();

@@ -22,6 +22,14 @@ export interface DirectLineLimits {
   readonly activitiesPerWindow: number;
   /** ...in this many milliseconds. */
   readonly windowMs: number;
+  /**
+   * New conversations (`tokens/generate`, `POST /conversations` without a token) one client
+   * address may open per `newConversationWindowMs` (429 above it): each costs a stored record,
+   * and a script must not be able to fill the database. Behind a reverse proxy, set
+   * `TRUST_PROXY` so the address is the client's, not the proxy's.
+   */
+  readonly newConversationsPerAddress: number;
+  readonly newConversationWindowMs: number;
   /** Lifetime of a token, in seconds. */
   readonly tokenTtlSeconds: number;
   /** Open streams per conversation (a few tabs, reconnects overlapping); more are refused. */
@@ -32,7 +40,7 @@ export interface DirectLineLimits {
 
 /**
  * The limits of issue 3 item 6: 64 KiB bodies, 4,000-character messages, 10 activities per
- * 10 s per conversation; tokens live 30 minutes, as Direct Line's do (clients refresh them
+ * 10 s per conversation, 60 new conversations per client address in 10 minutes; tokens live 30 minutes, as Direct Line's do (clients refresh them
  * every 15).
  */
 export const DEFAULT_LIMITS: DirectLineLimits = {
@@ -40,6 +48,8 @@ export const DEFAULT_LIMITS: DirectLineLimits = {
   maxTextLength: 4000,
   activitiesPerWindow: 10,
   windowMs: 10_000,
+  newConversationsPerAddress: 60,
+  newConversationWindowMs: 10 * 60_000,
   tokenTtlSeconds: 1800,
   socketsPerConversation: 8,
   maxLinkTokenLength: 1024,
@@ -74,6 +84,13 @@ const USER_ID = /^[\p{L}\p{N}_.:@|+-]{1,128}$/u;
 const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 type Body = Record<string, unknown>;
+
+/** A span of time in words for an error message: `10 minutes`, `1 minute`, `90 s`. */
+function spell(ms: number): string {
+  const minutes = ms / 60_000;
+  if (Number.isInteger(minutes)) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  return `${Math.round(ms / 1000)} s`;
+}
 
 function isObject(value: unknown): value is Body {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -143,6 +160,31 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
   const logger = options.logger ?? silentLogger;
   const tokens = new DirectLineTokens(options.tokenSecret, limits.tokenTtlSeconds, now);
   const limiter = new SlidingWindowLimiter(limits.activitiesPerWindow, limits.windowMs, now);
+  const openings = new SlidingWindowLimiter(limits.newConversationsPerAddress, limits.newConversationWindowMs, now);
+  /** When each address last had a refusal logged: one warning per address and window, not one per request. */
+  const warnedAt = new Map<string, number>();
+
+  /** Counts a new conversation for the request's client address; 429 over the limit. */
+  function countOpening(request: FastifyRequest): void {
+    const address = request.ip;
+    const waitMs = openings.take(address);
+    if (waitMs <= 0) return;
+    const at = now();
+    if ((warnedAt.get(address) ?? -Infinity) <= at - limits.newConversationWindowMs) {
+      warnedAt.set(address, at);
+      logger.warn(
+        { address, limit: limits.newConversationsPerAddress, windowMs: limits.newConversationWindowMs },
+        'web chat: new conversations from this address refused over the limit (all clients share one address behind a reverse proxy unless TRUST_PROXY is set)',
+      );
+    }
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    throw new DirectLineError(
+      429,
+      'TooManyRequests',
+      `too many new conversations from this address: at most ${limits.newConversationsPerAddress} every ${spell(limits.newConversationWindowMs)}; retry in ${seconds} s`,
+      { headers: { 'retry-after': String(seconds) } },
+    );
+  }
   const sessions = new Map<string, Set<StreamSession>>();
   const prefix = app.prefix;
 
@@ -236,6 +278,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     if (linkToken !== undefined && (typeof linkToken !== 'string' || linkToken.length === 0 || linkToken.length > limits.maxLinkTokenLength)) {
       throw new DirectLineError(400, 'BadArgument', `linkToken must be a string of 1 to ${limits.maxLinkTokenLength} characters`);
     }
+    countOpening(request);
     const conversationId = newConversationId();
     const issued = tokens.issue({ conversationId, userId: user.id ?? newUserId(), ...(linkToken === undefined ? {} : { linkToken }) });
     return { conversationId, token: issued.token, expires_in: issued.expiresIn };
@@ -262,6 +305,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
       expiresIn = tokens.secondsLeft(verified);
     } else {
       // No token: a new anonymous conversation, as tokens/generate would have made.
+      countOpening(request);
       grant = { conversationId: newConversationId(), userId: requestedUser(body).id ?? newUserId() };
       const issued = tokens.issue(grant);
       token = issued.token;
@@ -376,6 +420,8 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
   const keepAlive = setInterval(() => {
     for (const set of sessions.values()) for (const session of set) session.keepAlive();
     limiter.sweep();
+    openings.sweep();
+    for (const [address, at] of warnedAt) if (at <= now() - limits.newConversationWindowMs) warnedAt.delete(address);
     adapter.stream.sweep(IDLE_CONVERSATION_MS);
   }, options.keepAliveMs ?? 15_000);
   keepAlive.unref();

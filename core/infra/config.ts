@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { isTimeZone } from '../domain/calendar-date.js';
@@ -39,6 +40,36 @@ const origins = z.preprocess(
     }),
 );
 
+/**
+ * `TRUST_PROXY`: whom to believe about the client's address (X-Forwarded-For), as Fastify's
+ * `trustProxy` takes it: `true` (every proxy), `false` (none, the default), a number of proxy
+ * hops, or the proxies' addresses and CIDR ranges separated by commas. The first entry that is
+ * none of these is named in the error.
+ */
+const trustProxy = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): boolean | number | string[] => {
+      const value = (v ?? 'false').trim();
+      if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+      if (/^\d+$/.test(value)) return Number(value);
+      const list = value.split(/[\s,]+/).filter(Boolean);
+      for (const entry of list) {
+        const [address, bits, extra] = entry.split('/');
+        const family = isIP(address ?? '');
+        const maxBits = family === 6 ? 128 : 32;
+        const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+        if (family === 0 || !okBits || extra !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `must be true, false, a number of proxy hops, or proxy addresses such as 10.0.0.1 or 10.0.0.0/8 separated by commas; "${entry}" is none of these` });
+          return z.NEVER;
+        }
+      }
+      return list;
+    }),
+);
+
 const schema = z.object({
   MONGODB_URI: z.preprocess(
     blankToUndefined,
@@ -58,6 +89,7 @@ const schema = z.object({
   ),
   COLLECTION_POLICY: optionalString,
   CHAT_EMBED_ORIGINS: origins,
+  TRUST_PROXY: trustProxy,
   CREDITOR_NAME: z.preprocess(blankToUndefined, z.string().max(80, 'must be at most 80 characters').default('Cobrabot Demo')),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -92,6 +124,8 @@ export interface Config {
   readonly creditorName: string;
   /** Sites allowed to show the web chat page in an iframe, besides this server itself. */
   readonly chatEmbedOrigins: readonly string[];
+  /** Whom to believe about client addresses (`TRUST_PROXY`): Fastify's `trustProxy`. */
+  readonly trustProxy: boolean | number | readonly string[];
   readonly stripe: { readonly secretKey?: string; readonly webhookSecret?: string; readonly apiBase?: string };
   readonly telegram: { readonly botToken?: string; readonly apiRoot?: string; readonly webhookSecret?: string };
   readonly whatsappEnabled: boolean;
@@ -131,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     collectionPolicy: c.COLLECTION_POLICY,
     creditorName: c.CREDITOR_NAME,
     chatEmbedOrigins: c.CHAT_EMBED_ORIGINS,
+    trustProxy: c.TRUST_PROXY,
     stripe: { secretKey: c.STRIPE_SECRET_KEY, webhookSecret: c.STRIPE_WEBHOOK_SECRET, apiBase: c.STRIPE_API_BASE },
     telegram: { botToken: c.TELEGRAM_BOT_TOKEN, apiRoot: c.TELEGRAM_API_ROOT, webhookSecret: c.TELEGRAM_WEBHOOK_SECRET },
     whatsappEnabled: c.WHATSAPP_ENABLED,

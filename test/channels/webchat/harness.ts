@@ -33,6 +33,8 @@ export interface WebChatServerOptions {
   readonly port?: number;
   /** PUBLIC_URL as configured; default the listening address. */
   readonly publicUrl?: string;
+  /** The environment the server's configuration is read from (default: none set). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface WebChatServerOptions {
  * tokens and resumes its conversations.
  */
 export async function startWebChatServer(db: Database, options: WebChatServerOptions): Promise<WebChatServer> {
-  const runtime: Runtime = { config: loadConfig({}), db, close: async () => undefined };
+  const runtime: Runtime = { config: loadConfig(options.env ?? {}), db, close: async () => undefined };
   let base = 'http://127.0.0.1';
   const adapter = new DirectLineAdapter({ log: new MongoConversationLog(db), serviceUrl: 'http://127.0.0.1/', ...(options.now ? { now: options.now } : {}) });
   options.setup?.(adapter);
@@ -51,7 +53,8 @@ export async function startWebChatServer(db: Database, options: WebChatServerOpt
       logic: options.logic,
       tokenSecret: await getOrCreateSecret(db, 'directline-token'),
       publicUrl: options.publicUrl ?? (() => base),
-      ...(options.limits ? { limits: options.limits } : {}),
+      // Specs open hundreds of conversations from 127.0.0.1; the per-address limit has its own spec.
+      limits: { newConversationsPerAddress: 100_000, ...options.limits },
       ...(options.now ? { now: options.now } : {}),
       ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       ...(options.creditorName ? { creditorName: options.creditorName } : {}),

@@ -31,6 +31,9 @@ describe('configuration', () => {
     ['CHAT_EMBED_ORIGINS', 'https://ok.example.com, www.example.com', /^Invalid configuration: CHAT_EMBED_ORIGINS must be origins such as https:\/\/www\.example\.com, separated by commas; "www\.example\.com" is not one/],
     ['CHAT_EMBED_ORIGINS', 'https://www.example.com/chat', /"https:\/\/www\.example\.com\/chat" is not one/],
     ['CHAT_EMBED_ORIGINS', '*', /"\*" is not one/],
+    ['TRUST_PROXY', 'yes please', /^Invalid configuration: TRUST_PROXY must be true, false, a number of proxy hops, or proxy addresses .*; "yes" is none of these/],
+    ['TRUST_PROXY', '10.0.0.0/33', /"10\.0\.0\.0\/33" is none of these/],
+    ['TRUST_PROXY', '10.0.0.1, proxy.local', /"proxy\.local" is none of these/],
   ];
   for (const [variable, value, message] of bad) {
     it(`refuses ${variable}=${value} in one line naming the variable`, () => {
@@ -54,6 +57,13 @@ describe('configuration', () => {
       'http://localhost:8080',
       'https://pay.example',
     ]);
+  });
+
+  it('reads TRUST_PROXY as true, false, a hop count or proxy addresses; trusting none by default', () => {
+    expect(loadConfig({}).trustProxy).to.equal(false);
+    expect(loadConfig({ TRUST_PROXY: 'TRUE' }).trustProxy).to.equal(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).to.equal(2);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8 ::1' }).trustProxy).to.deep.equal(['127.0.0.1', '10.0.0.0/8', '::1']);
   });
 
   it('treats empty values as unset', () => {
