@@ -201,4 +201,28 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
       await embedded.close();
     }
   });
+
+  // Last: it spends this address's allowance of new conversations for the rest of the file.
+  it('tells a connection that opened too many chats when to come back, in its language', async () => {
+    let refused: Response | undefined;
+    for (let i = 0; i < 61 && !refused; i++) {
+      const res = await fetch(`${base}/v3/directline/tokens/generate`, { method: 'POST' });
+      if (res.status === 429) refused = res;
+      else expect(res.status).to.equal(200);
+    }
+    expect(refused, 'the 61st new conversation in 10 minutes is refused').not.to.equal(undefined);
+    const minutes = Math.ceil(Number(refused!.headers.get('retry-after')) / 60);
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(`${base}/chat?lang=es`);
+      const error = fresh.locator('.chat-error');
+      await error.waitFor({ timeout: 10_000 });
+      expect(await error.textContent()).to.equal(`Se abrieron demasiados chats desde su conexión. Inténtelo de nuevo en ${minutes} minutos.`);
+      await fresh.goto(`${base}/chat?lang=en`);
+      await error.waitFor({ timeout: 10_000 });
+      expect(await error.textContent()).to.match(/^Too many chats were opened from your connection\. Please try again in \d+ minutes\.$/);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -25,13 +25,19 @@
   var STRINGS = {
     es: {
       title: 'Chat',
-      tooLong: 'El mensaje es demasiado largo: máximo 4000 caracteres. Acórtalo y vuelve a enviarlo.',
-      failed: 'No se pudo abrir el chat. Recarga la página para intentarlo de nuevo.',
+      tooLong: 'El mensaje es demasiado largo: máximo 4000 caracteres. Acórtelo y vuelva a enviarlo.',
+      failed: 'No se pudo abrir el chat. Recargue la página para intentarlo de nuevo.',
+      busy: function (minutes) {
+        return 'Se abrieron demasiados chats desde su conexión. Inténtelo de nuevo en ' + (minutes === 1 ? '1 minuto.' : minutes + ' minutos.');
+      },
     },
     en: {
       title: 'Chat',
       tooLong: 'The message is too long: 4,000 characters at most. Please shorten it and send it again.',
       failed: 'The chat could not be opened. Reload the page to try again.',
+      busy: function (minutes) {
+        return 'Too many chats were opened from your connection. Please try again in ' + (minutes === 1 ? '1 minute.' : minutes + ' minutes.');
+      },
     },
   };
 
@@ -67,7 +73,12 @@
     var headers = { 'Content-Type': 'application/json' };
     if (token) headers.Authorization = 'Bearer ' + token;
     return fetch(url, { method: 'POST', headers: headers, body: JSON.stringify(body || {}) }).then(function (response) {
-      if (!response.ok) throw new Error(url + ' answered ' + response.status);
+      if (!response.ok) {
+        var error = new Error(url + ' answered ' + response.status);
+        error.status = response.status;
+        error.retryAfter = Number(response.headers.get('Retry-After')) || 0;
+        throw error;
+      }
       return response.json();
     });
   }
@@ -122,7 +133,9 @@
     })
     .catch(function (error) {
       console.error('cobrabot: chat failed to start', error);
-      showError(text.failed);
+      // 429: this connection opened too many chats; say when to come back instead of "reload".
+      if (error && error.status === 429) showError(text.busy(Math.max(1, Math.ceil(error.retryAfter / 60))));
+      else showError(text.failed);
     });
 
   /** A DirectLine for the saved conversation of this tab and link, or for a new one. */
