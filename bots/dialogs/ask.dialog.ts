@@ -42,6 +42,8 @@ export interface AskPolicy {
 
 interface AskState {
   attempts: number;
+  /** The language the question was last put in. */
+  language?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export class AskDialog extends Dialog<AskOptions> {
     if (!options) throw new Error(`${this.id}: a question needs its options`);
     const state: AskState = { attempts: 0 };
     dc.activeDialog!.state = { options, ask: state };
-    await this.ask(dc.context, options, false);
+    await this.ask(dc.context, options, state, false);
     return Dialog.EndOfTurn;
   }
 
@@ -86,17 +88,20 @@ export class AskDialog extends Dialog<AskOptions> {
     }
     ask.attempts++;
     if (ask.attempts >= (options.maxAttempts ?? 3)) return dc.endDialog({ kind: 'gave-up' } satisfies AskAnswer);
-    await this.ask(dc.context, options, true);
+    // Asked in another language than the person writes (the first words of an unknown person
+    // set the conversation's language): the whole question again, not the short reminder.
+    await this.ask(dc.context, options, ask, ask.language === session.language);
     return Dialog.EndOfTurn;
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    const { options } = instance.state as { options: AskOptions };
-    await this.ask(context, options, false);
+    const { options, ask } = instance.state as { options: AskOptions; ask: AskState };
+    await this.ask(context, options, ask, false);
   }
 
-  private async ask(context: TurnContext, options: AskOptions, isRetry: boolean): Promise<void> {
+  private async ask(context: TurnContext, options: AskOptions, state: AskState, isRetry: boolean): Promise<void> {
     const session = await this.sessions.load(context);
+    state.language = session.language;
     const message = isRetry && options.retry ? options.retry : options.prompt;
     const labels = (options.choices ?? []).map((c) => session.t(c.label.key, c.label.vars));
     await session.offer(

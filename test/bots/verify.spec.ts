@@ -86,6 +86,14 @@ describe('DebtorBot: identify and verify', () => {
       expect((await chat.say('RN07')).text).to.include('Gracias, Ana López');
     });
 
+    it('asks the whole question again, in English, when the first words of an unknown person are English', async () => {
+      const chat = world.chat({ channelId: 'directline' });
+      expect((await chat.join()).text).to.include('¿Cuál es su número de cliente?');
+      const again = await chat.say('Hi, I want to check my balance');
+      expect(again.text).to.include('To protect your information, I first need to confirm your identity. What is your customer number?');
+      expect((await chat.say('I do not have it with me right now')).text).to.equal('Please type just your customer number, as it appears on your invoice.');
+    });
+
     it('greets when the web chat opens, and a greeting after that spends no try', async () => {
       const chat = world.chat({ channelId: 'directline', locale: 'es-MX' });
       const opened = await chat.join();
