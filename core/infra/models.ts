@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { Payment } from '../domain/portfolio.js';
 
 /** Stored shape of a debtor: `_id` is the creditor's `debtor_id`. */
 export interface DebtorDoc {
@@ -38,6 +39,20 @@ export interface PaymentDoc {
   paidAt: string;
   source: string;
   recordedAt: Date;
+}
+
+/** A ledger entry as stored. */
+export function paymentDoc(p: Payment): PaymentDoc {
+  return {
+    _id: p.paymentId,
+    invoiceId: p.invoiceId,
+    debtorId: p.debtorId,
+    amount: p.amount,
+    currency: p.currency,
+    paidAt: p.paidAt,
+    source: p.source,
+    recordedAt: p.recordedAt,
+  };
 }
 
 const debtorSchema = new Schema<DebtorDoc>(

@@ -3,7 +3,7 @@ import type { Invoice, Payment, PaymentSource } from '../domain/portfolio.js';
 import type { AccountLedger } from '../ports/account-ledger.port.js';
 import { nativeCollection } from './conversation-models.js';
 import { PORTFOLIO_CACHE_MS } from './mongo-debtor-directory.js';
-import type { Models } from './models.js';
+import { paymentDoc, type Models } from './models.js';
 import { changeCounter, sharedReadCache, type ChangeCounter, type ReadCache } from './read-cache.js';
 
 const DUPLICATE_KEY = 11000;
@@ -85,16 +85,7 @@ export class MongoAccountLedger implements AccountLedger {
   private async insert(entries: readonly Payment[]): Promise<number> {
     try {
       const result = await nativeCollection(this.models.Payment).insertMany(
-        entries.map((p) => ({
-          _id: p.paymentId,
-          invoiceId: p.invoiceId,
-          debtorId: p.debtorId,
-          amount: p.amount,
-          currency: p.currency,
-          paidAt: p.paidAt,
-          source: p.source,
-          recordedAt: p.recordedAt,
-        })),
+        entries.map(paymentDoc),
         { ordered: false },
       );
       return result.insertedCount;

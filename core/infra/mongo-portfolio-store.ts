@@ -2,7 +2,7 @@ import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type 
 import type { Model } from 'mongoose';
 import type { Debtor, Invoice, Language, Payment } from '../domain/portfolio.js';
 import type { ImportedPaymentState, PortfolioBatch, PortfolioStore, StoredIds } from '../ports/portfolio-store.port.js';
-import type { DebtorDoc, InvoiceDoc, Models, PaymentDoc } from './models.js';
+import { paymentDoc, type DebtorDoc, type InvoiceDoc, type Models, type PaymentDoc } from './models.js';
 import { changeCounter } from './read-cache.js';
 
 const DUPLICATE_KEY = 11000;
@@ -154,20 +154,7 @@ export class MongoPortfolioStore implements PortfolioStore {
 
   private async insertPayments(payments: readonly Payment[]): Promise<void> {
     if (!payments.length) return;
-    const ops: AnyBulkWriteOperation<PaymentDoc>[] = payments.map((p) => ({
-      insertOne: {
-        document: {
-          _id: p.paymentId,
-          invoiceId: p.invoiceId,
-          debtorId: p.debtorId,
-          amount: p.amount,
-          currency: p.currency,
-          paidAt: p.paidAt,
-          source: p.source,
-          recordedAt: p.recordedAt,
-        },
-      },
-    }));
+    const ops: AnyBulkWriteOperation<PaymentDoc>[] = payments.map((p) => ({ insertOne: { document: paymentDoc(p) } }));
     try {
       await this.collection(this.models.Payment).bulkWrite(ops, { ordered: false });
     } catch (error) {
