@@ -32,16 +32,13 @@ export interface AssistantOptions {
 
 /**
  * The {@link DebtorAssistant} on the runtime's database, paying through the local demo
- * provider at `PUBLIC_URL/pay/TOKEN`. Receipts of those payments go out through `messenger`
- * (see {@link buildLocalPayments}, which the pay page needs).
+ * provider at `PUBLIC_URL/pay/TOKEN`. Receipts of those payments are sent by the pay page's
+ * service ({@link buildLocalPayments}).
  *
  * @example
- * const assistant = buildDebtorAssistant(runtime, messenger, { creditorName: 'Colegio Azul' });
+ * const assistant = buildDebtorAssistant(runtime, { creditorName: 'Colegio Azul' });
  */
-export function buildDebtorAssistant(runtime: Runtime, messenger: Messenger, options: AssistantOptions = {}): DebtorAssistant {
-  // The messenger is for receipts, sent by the pay page's service; taking it here keeps one
-  // composition call for the bot and leaves room for providers that confirm in-process.
-  void messenger;
+export function buildDebtorAssistant(runtime: Runtime, options: AssistantOptions = {}): DebtorAssistant {
   const stores = mongoConversationStores(runtime.db);
   const secret = options.linkTokenSecret;
   return createDebtorAssistant({

@@ -42,15 +42,7 @@ export interface ConversationsOptions extends AssistantOptions {
  */
 export async function buildConversations(runtime: Runtime, logger: Logger, options: ConversationsOptions = {}): Promise<Conversations> {
   const { config, db } = runtime;
-  // The messenger renders with the bot, which needs the assistant, which needs the messenger:
-  // the closures below read `assistant` and `bot` only when a notice goes out, after both exist.
-  const messenger = new ChannelMessenger({
-    references: mongoConversationStores(db).conversationReferences,
-    profile: (debtorId) => assistant.profile(debtorId),
-    render: (notice, language, country) => bot.renderNotice(notice, language, country),
-    logger,
-  });
-  const assistant = buildDebtorAssistant(runtime, messenger, { creditorName: config.creditorName, ...options });
+  const assistant = buildDebtorAssistant(runtime, { creditorName: config.creditorName, ...options });
   const state = MongoKeyValueStore.forDatabase(db, {
     onWriteFailed: (key, error) => logger.error({ err: error, key }, 'conversation state could not be written to the database; it is kept in memory only'),
   });
@@ -60,6 +52,12 @@ export async function buildConversations(runtime: Runtime, logger: Logger, optio
     storage: new BotStorage(state),
     logger,
     defaults: { language: config.defaultLocale, timezone: config.defaultTimezone },
+  });
+  const messenger = new ChannelMessenger({
+    references: mongoConversationStores(db).conversationReferences,
+    profile: (debtorId) => assistant.profile(debtorId),
+    render: (notice, language, country) => bot.renderNotice(notice, language, country),
+    logger,
   });
   const adapter = new DirectLineAdapter({ log: new MongoConversationLog(db), serviceUrl: config.publicUrl, logger });
   adapter.use(...bot.middleware);

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import type { Messenger } from '../../core/ports/messenger.port.js';
 import { buildDebtorAssistant } from '../assistant.js';
 import { chatLinkUrl } from '../chat-link-url.js';
 import { CliError, withRuntime } from './run-action.js';
-
-/** A link is only printed: nothing is ever sent from this command. */
-const NO_NOTICES: Messenger = { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) };
 
 /**
  * `cobrabot chat-link DEBTOR_ID [--hours N]`: prints `PUBLIC_URL/chat?lang=LANG&t=TOKEN`, a web
@@ -21,7 +17,7 @@ export function chatLinkCommand(program: Command): void {
       withRuntime(async (runtime) => {
         const hours = Number(opts.hours);
         if (!Number.isInteger(hours) || hours < 1 || hours > 720) throw new CliError(`--hours: must be a whole number from 1 to 720 (got "${opts.hours}")`, 'BAD_OPTION');
-        const assistant = buildDebtorAssistant(runtime, NO_NOTICES, { creditorName: runtime.config.creditorName });
+        const assistant = buildDebtorAssistant(runtime, { creditorName: runtime.config.creditorName });
         const profile = await assistant.profile(debtorId);
         if (!profile) throw new CliError(`no debtor with debtor_id ${debtorId}`, 'UNKNOWN_DEBTOR');
         const token = await assistant.issueLinkToken(profile.debtorId, hours * 3600);

@@ -15,29 +15,28 @@ describe('buildDebtorAssistant', () => {
   });
 
   it('names the demo creditor unless told otherwise', () => {
-    const messenger = new RecordingMessenger();
-    expect(buildDebtorAssistant(runtime, messenger).creditorName).to.equal(DEFAULT_CREDITOR_NAME);
-    expect(buildDebtorAssistant(runtime, messenger, { creditorName: 'Clínica Sol' }).creditorName).to.equal('Clínica Sol');
+    expect(buildDebtorAssistant(runtime).creditorName).to.equal(DEFAULT_CREDITOR_NAME);
+    expect(buildDebtorAssistant(runtime, { creditorName: 'Clínica Sol' }).creditorName).to.equal('Clínica Sol');
   });
 
   it('signs chat links with one secret kept in the database, so every process accepts them', async () => {
     const clock = new FakeClock(NOW);
-    const token = await buildDebtorAssistant(runtime, new RecordingMessenger(), { clock }).issueLinkToken('D-EN', 60);
-    const other = buildDebtorAssistant(runtime, new RecordingMessenger(), { clock });
+    const token = await buildDebtorAssistant(runtime, { clock }).issueLinkToken('D-EN', 60);
+    const other = buildDebtorAssistant(runtime, { clock });
     expect(await other.verifyLinkToken(token)).to.deep.include({ ok: true });
     expect(await db().connection.db!.collection<{ _id: string }>('settings').countDocuments({ _id: 'link-token' })).to.equal(1);
   });
 
   it('refuses links signed with a secret given to another assistant', async () => {
     const clock = new FakeClock(NOW);
-    const token = await buildDebtorAssistant(runtime, new RecordingMessenger(), { clock, linkTokenSecret: Buffer.alloc(32, 1) }).issueLinkToken('D-EN', 60);
-    expect(await buildDebtorAssistant(runtime, new RecordingMessenger(), { clock }).verifyLinkToken(token)).to.deep.equal({ ok: false, reason: 'invalid' });
+    const token = await buildDebtorAssistant(runtime, { clock, linkTokenSecret: Buffer.alloc(32, 1) }).issueLinkToken('D-EN', 60);
+    expect(await buildDebtorAssistant(runtime, { clock }).verifyLinkToken(token)).to.deep.equal({ ok: false, reason: 'invalid' });
   });
 
   it('makes pay links under PUBLIC_URL that the local payments pay, with the receipt through the messenger', async () => {
     const clock = new FakeClock(NOW);
     const messenger = new RecordingMessenger();
-    const link = await buildDebtorAssistant(runtime, messenger, { clock }).createPaymentLink('D-EN', { currency: 'USD' });
+    const link = await buildDebtorAssistant(runtime, { clock }).createPaymentLink('D-EN', { currency: 'USD' });
     if (!link.ok) throw new Error(link.reason);
     const m = /^https:\/\/cobro\.example\.com\/pay\/([A-Za-z0-9_-]{22})$/.exec(link.value.url);
     expect(m, link.value.url).to.not.equal(null);

@@ -140,7 +140,7 @@ export function useBotWorld(): BotWorld {
       conversationId: chat.conversationId,
       userId: chat.userId,
     }),
-    async rebuild(assistant = buildDebtorAssistant(runtime, messenger, { clock, creditorName: CREDITOR, linkTokenSecret: Buffer.alloc(32, 7) })) {
+    async rebuild(assistant = buildDebtorAssistant(runtime, { clock, creditorName: CREDITOR, linkTokenSecret: Buffer.alloc(32, 7) })) {
       await state?.flush();
       state = MongoKeyValueStore.forDatabase(db());
       world.assistant = assistant;

@@ -84,7 +84,7 @@ describe('end to end: a debtor checks the balance and pays in the web chat (head
 
   /** The assistant on the test's database, as the server builds it: issues the chat links. */
   const assistant = () =>
-    buildDebtorAssistant({ config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined }, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
+    buildDebtorAssistant({ config: loadConfig({ MONGODB_URI: 'mongodb://unused/x', PUBLIC_URL: base }), db, close: async () => undefined });
   const pageLanguageIs = (lang: string) => page.waitForFunction(`document.documentElement.lang === '${lang}'`, undefined, { timeout: 10_000 });
   const bubble = (text: string | RegExp) => page.locator('.webchat__bubble p').filter({ hasText: text });
   const say = async (text: string) => {

@@ -31,7 +31,7 @@ describe('cobrabot chat-link', function () {
     const token = url.searchParams.get('t');
     expect(token).to.be.a('string');
     const runtime = { config: loadConfig({ MONGODB_URI: uri }), db, close: async () => undefined };
-    const assistant = buildDebtorAssistant(runtime, { notifyDebtor: async () => ({ ok: false, reason: 'unreachable' }) });
+    const assistant = buildDebtorAssistant(runtime);
     const verified = await assistant.verifyLinkToken(token!);
     expect(verified.ok && verified.value.debtorId).to.equal('DEMO-016');
   });
