@@ -91,6 +91,12 @@ function adminAuth(adminToken: string | undefined) {
   };
 }
 
+/** `TRUST_PROXY` as Fastify takes it: a number of hops trusts that many proxies nearest the server. */
+function fastifyTrustProxy(trust: Runtime['config']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
+}
+
 /**
  * The HTTP server: `GET /healthz`, `GET /metrics` and the admin API under `/api/v1` (bearer
  * token, checked before any admin route or admin 404 runs). Unknown routes get a JSON 404;
@@ -102,12 +108,6 @@ function adminAuth(adminToken: string | undefined) {
  * const app = await buildServer(runtime, { adminToken, logger });
  * await app.listen({ port: 3000, host: '0.0.0.0' });
  */
-/** `TRUST_PROXY` as Fastify takes it: a number of hops trusts that many proxies nearest the server. */
-function fastifyTrustProxy(trust: Runtime['config']['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
-  if (typeof trust === 'number') return (_address, hop) => hop < trust;
-  return typeof trust === 'boolean' ? trust : [...trust];
-}
-
 export async function buildServer(runtime: Runtime, options: ServerOptions): Promise<FastifyInstance> {
   // Typed as Fastify's base logger: a pino Logger would make the instance type incompatible
   // with the plain FastifyInstance that route plugins receive.

@@ -53,8 +53,9 @@ const DISPUTE_REASONS = [
 ];
 const DISPUTE = [
   'no reconozco', 'no la reconozco', 'no lo reconozco', 'no las reconozco', 'no los reconozco', 'disputa', 'disputar',
-  'aclaracion', 'reclamo', 'incorrecto', 'incorrecta', 'equivocado', 'equivocada', 'erroneo', 'erronea', 'error',
-  'no es correcto', 'no es correcta', 'esta mal', 'wrong', 'incorrect', 'mistake', 'not correct', 'not right',
+  // Not `error` or `está mal` alone: an error on the payment page is no dispute of the debt.
+  'aclaracion', 'reclamo', 'incorrecto', 'incorrecta', 'equivocado', 'equivocada', 'erroneo', 'erronea',
+  'no es correcto', 'no es correcta', 'wrong', 'incorrect', 'mistake', 'not correct', 'not right',
   'dispute', 'dont recognize', 'do not recognize', 'dont recognise', 'do not recognise',
   ...DISPUTE_REASONS,
 ];

@@ -109,11 +109,12 @@ describe('recognizeIntent', () => {
   });
 
   it('takes a wrong amount or a double charge for a dispute, with its reason', () => {
-    for (const text of ['the amount is wrong', 'El monto es incorrecto', 'me cobraron de más', 'I was charged twice', 'esto es un error']) {
+    for (const text of ['the amount is wrong', 'El monto es incorrecto', 'me cobraron de más', 'I was charged twice', 'la factura está equivocada']) {
       expect(kind(text), text).to.equal('dispute');
     }
     expect(carriesReason('the amount is wrong')).to.equal(true);
     expect(carriesReason('me cobraron de más')).to.equal(true);
+    expect(kind('me sale un error al pagar'), 'a failed payment is not a dispute').to.equal('pay');
   });
 
   it('takes a bare yes for yes, and a bare no, nothing more or an acknowledgement for done', () => {

@@ -68,4 +68,12 @@ describe('web chat: new conversations per client address', () => {
     expect((await generate(proxied, '198.51.100.7')).status, 'the same client behind the proxy').to.equal(429);
     expect((await generate(proxied, '198.51.100.8')).status, 'another client behind the proxy').to.equal(200);
   });
+
+  it('with TRUST_PROXY as a hop count, takes the address the nearest proxy saw, not what the client wrote before it', async () => {
+    const proxied = await start({ TRUST_PROXY: '1' });
+    // The client forges the first entry; the proxy appends the address it saw.
+    for (let i = 0; i < 3; i++) expect((await generate(proxied, `10.9.9.${i}, 198.51.100.20`)).status).to.equal(200);
+    expect((await generate(proxied, '10.9.9.99, 198.51.100.20')).status).to.equal(429);
+    expect((await generate(proxied, '10.9.9.1, 198.51.100.21')).status).to.equal(200);
+  });
 });
