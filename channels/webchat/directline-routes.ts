@@ -92,6 +92,12 @@ function spell(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
+/** A 429 saying `what` and when to retry (whole seconds, at least one, also as `Retry-After`). */
+function tooManyRequests(what: string, waitMs: number): DirectLineError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new DirectLineError(429, 'TooManyRequests', `${what}; retry in ${seconds} s`, { headers: { 'retry-after': String(seconds) } });
+}
+
 function isObject(value: unknown): value is Body {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -177,13 +183,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
         'web chat: new conversations from this address refused over the limit (all clients share one address behind a reverse proxy unless TRUST_PROXY is set)',
       );
     }
-    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    throw new DirectLineError(
-      429,
-      'TooManyRequests',
-      `too many new conversations from this address: at most ${limits.newConversationsPerAddress} every ${spell(limits.newConversationWindowMs)}; retry in ${seconds} s`,
-      { headers: { 'retry-after': String(seconds) } },
-    );
+    throw tooManyRequests(`too many new conversations from this address: at most ${limits.newConversationsPerAddress} every ${spell(limits.newConversationWindowMs)}`, waitMs);
   }
   const sessions = new Map<string, Set<StreamSession>>();
   const prefix = app.prefix;
@@ -341,12 +341,7 @@ export async function directLineRoutes(app: FastifyInstance, options: DirectLine
     if (inbound instanceof DirectLineError) throw inbound;
     if (inbound.type !== 'typing') {
       const waitMs = limiter.take(conversation.id);
-      if (waitMs > 0) {
-        const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-        throw new DirectLineError(429, 'TooManyRequests', `too many messages: at most ${limits.activitiesPerWindow} every ${limits.windowMs / 1000} s; retry in ${seconds} s`, {
-          headers: { 'retry-after': String(seconds) },
-        });
-      }
+      if (waitMs > 0) throw tooManyRequests(`too many messages: at most ${limits.activitiesPerWindow} every ${limits.windowMs / 1000} s`, waitMs);
     }
     const { id } = await adapter.acceptFromUser(conversation, inbound, logic);
     return { id };
